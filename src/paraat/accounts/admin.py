@@ -1,0 +1,29 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+
+from paraat.accounts.models import AccessGrant, User
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets,
+        ("paraat", {"fields": ("organisation", "is_fictional")}),
+    )
+    list_display = ["username", "email", "first_name", "last_name", "organisation", "is_active"]
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        # Accounts are deactivated, never deleted: the audit trail keeps pointing at them.
+        return False
+
+
+@admin.register(AccessGrant)
+class AccessGrantAdmin(admin.ModelAdmin):
+    list_display = ["content_type", "object_id", "grantee_user", "grantee_group", "granted_by",
+                    "granted_at", "valid_until", "revoked_at"]
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False

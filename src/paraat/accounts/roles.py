@@ -1,0 +1,122 @@
+"""The roles of paraat as data: a Django group per role with its model permissions.
+
+Roles follow the brief (section 3) and the evaluation of the MIT. ``roles_sync`` in
+``services.py`` makes the groups in the database match this table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+from django.utils.functional import Promise
+
+
+@dataclass(frozen=True)
+class Role:
+    key: str
+    name: str | Promise
+    description: str | Promise
+    permissions: tuple[str, ...]
+    can_vote: bool = False
+
+
+_READ_CATALOG = (
+    "measures.view_measure",
+    "measures.view_package",
+    "measures.view_jurisdiction",
+    "measures.view_timelineevent",
+    "indicators.view_indicator",
+    "taxonomies.view_domain",
+    "taxonomies.view_populationgroup",
+    "taxonomies.view_sector",
+)
+_EDIT_CATALOG = (
+    "measures.add_measure",
+    "measures.change_measure",
+    "measures.add_package",
+    "measures.change_package",
+    "measures.add_timelineevent",
+    "measures.change_timelineevent",
+    "measures.import_oxcgrt",
+    "taxonomies.add_populationgroup",
+    "taxonomies.change_populationgroup",
+    "taxonomies.add_sector",
+    "taxonomies.change_sector",
+    "taxonomies.add_domain",
+    "taxonomies.change_domain",
+)
+
+ADMIN = "beheerder"
+CPO = "cpo-secretariaat"
+CHAIR = "voorzitter"
+MEMBER = "commissielid"
+EXPERT_MEMBER = "expertlid"
+EXTERNAL_EXPERT = "externe-expert"
+CIRCLE_LEAD = "praktijkkring-trekker"
+SZW_OFFICER = "szw-beleidsmedewerker"
+ANALYST = "analist"
+
+ROLES: tuple[Role, ...] = (
+    Role(
+        ADMIN,
+        _("Beheerder"),
+        _("Beheert gebruikers, rollen en de technische inrichting; ziet de audittrail."),
+        (
+            *_READ_CATALOG,
+            *_EDIT_CATALOG,
+            "measures.delete_measure",
+            "measures.delete_package",
+            "accounts.view_user",
+            "accounts.add_user",
+            "accounts.change_user",
+            "accounts.view_audit",
+            "accounts.view_confidential",
+            "accounts.add_accessgrant",
+            "accounts.view_accessgrant",
+            "jobs.view_job",
+        ),
+    ),
+    Role(
+        CPO,
+        _("CPO / secretariaat"),
+        _("Chief Preparedness Officer en secretariaat: dagelijks beheer van kennis en proces."),
+        (
+            *_READ_CATALOG,
+            *_EDIT_CATALOG,
+            "accounts.view_confidential",
+            "accounts.add_accessgrant",
+            "accounts.view_accessgrant",
+            "jobs.view_job",
+        ),
+    ),
+    Role(CHAIR, _("Voorzitter"), _("Voorzitter van de commissie; stemt mee."), _READ_CATALOG, True),
+    Role(MEMBER, _("Commissielid"), _("Lid met stemrecht."), _READ_CATALOG, True),
+    Role(
+        EXPERT_MEMBER,
+        _("Expertlid"),
+        _("Expertlid namens een planbureau of instituut; adviseert zonder stem."),
+        _READ_CATALOG,
+    ),
+    Role(
+        EXTERNAL_EXPERT,
+        _("Externe expert"),
+        _("Expert uit de pool; levert op verzoek input."),
+        ("measures.view_measure", "measures.view_package"),
+    ),
+    Role(
+        CIRCLE_LEAD,
+        _("Praktijkkring-trekker"),
+        _("Trekker van een praktijkkring; haalt snel signalen op."),
+        ("measures.view_measure", "measures.view_package"),
+    ),
+    Role(
+        SZW_OFFICER,
+        _("SZW-beleidsmedewerker"),
+        _("Beleidsmedewerker van SZW: vraagt advies en legt de kabinetsreactie vast."),
+        _READ_CATALOG,
+    ),
+    Role(ANALYST, _("Analist"), _("Analist bij een ministerie: leest de kennisbasis."), _READ_CATALOG),
+)
+
+ROLES_BY_KEY = {role.key: role for role in ROLES}

@@ -1,0 +1,84 @@
+"""Writes for background jobs. A job records progress that pages and the API show."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from paraat.accounts.models import User
+from paraat.jobs.models import Job, JobStatus
+
+ProgressCallback = Callable[[int, int, str], None]
+
+
+@transaction.atomic
+def job_create(
+    *, kind: str, title: str, params: dict[str, Any], created_by: User | None
+) -> Job:
+    return Job.objects.create(kind=kind, title=title, params=params, created_by=created_by)
+
+
+def job_start(*, job: Job) -> Job:
+    Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, started_at=timezone.now())
+    job.refresh_from_db()
+    return job
+
+
+def job_progress(*, job: Job, current: int, total: int, message: str = "") -> None:
+    """Record progress outside any surrounding transaction's visibility concerns (one UPDATE)."""
+    Job.objects.filter(pk=job.pk).update(
+        progress_current=current, progress_total=total, message=message[:500]
+    )
+
+
+def job_succeed(*, job: Job, result: dict[str, Any], message: str = "") -> Job:
+    Job.objects.filter(pk=job.pk).update(
+        status=JobStatus.SUCCEEDED,
+        result=result,
+        message=message[:500],
+        finished_at=timezone.now(),
+    )
+    job.refresh_from_db()
+    return job
+
+
+def job_fail(*, job: Job, error: str) -> Job:
+    Job.objects.filter(pk=job.pk).update(
+        status=JobStatus.FAILED, error=error, finished_at=timezone.now()
+    )
+    job.refresh_from_db()
+    return job
+
+
+def progress_reporter(job: Job) -> ProgressCallback:
+    def report(current: int, total: int, message: str) -> None:
+        job_progress(job=job, current=current, total=total, message=message)
+
+    return report
+
+
+class JobInputError(Exception):
+    """Bad input found while running a job: shown to the user as is (it names file, row, field)."""
+
+
+def job_run(*, job: Job, work: Callable[[ProgressCallback], dict[str, Any]]) -> Job:
+    """Run ``work`` for ``job``: mark it running, pass a progress callback, record the outcome.
+
+    ``work`` does its writes in its own transaction; when it raises, nothing it wrote is kept and
+    the job records the error. Input errors are shown verbatim; anything else is logged and shown
+    as a generic failure so no internals leak into pages.
+    """
+    import logging
+
+    job_start(job=job)
+    try:
+        result = work(progress_reporter(job))
+    except JobInputError as exc:
+        return job_fail(job=job, error=str(exc))
+    except Exception:
+        logging.getLogger(__name__).exception("Job %s (%s) failed", job.pk, job.kind)
+        return job_fail(job=job, error="Onverwachte fout; de beheerder is op de hoogte (zie log).")
+    return job_succeed(job=job, result=result, message=str(result.get("message", "")))
