@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.i18n import JavaScriptCatalog
+from django.contrib.auth.decorators import login_not_required
+from django.views.i18n import set_language
 
 urlpatterns = [
     path("", include("paraat.web.urls")),
@@ -9,8 +10,7 @@ urlpatterns = [
     path("taken/", include("paraat.jobs.urls")),
     path("audit/", include("paraat.audit.urls")),
     path("api/", include("paraat.api.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
-    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("beheer/", admin.site.urls),
 ]
 
