@@ -254,7 +254,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "GeographicScopeEnum": "paraat.measures.models.GeographicScope",
+        "ConfidentialityEnum": "paraat.accounts.models.Confidentiality",
+    },
 }
 
 # --- Logging --------------------------------------------------------------------------------

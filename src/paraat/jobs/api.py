@@ -22,6 +22,7 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
 
     serializer_class = JobSerializer
     permission_classes = [IsAuthenticated]
+    queryset = Job.objects.none()  # schema only; rows come from the selector
 
     def get_queryset(self) -> QuerySet[Job]:
         return job_list_for_user(user=self.request.user)  # type: ignore[arg-type]

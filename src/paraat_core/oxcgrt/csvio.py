@@ -162,44 +162,44 @@ def _parse_key(s: str) -> str:
     return s
 
 
-def _fast_small_ints(cells: Sequence[str]) -> NDArray[np.int8] | None:
-    """Vectorised parse of cells that all look like ``""``, ``"3"``, ``"3.0"`` or ``"3.00"``.
+def _fast_block(
+    picked: Sequence[tuple[str, ...]], width: int
+) -> tuple[NDArray[np.int8], NDArray[np.bool_]]:
+    """Vectorised parse of the first ``width`` cells of every picked row.
 
-    Returns ``-1`` for blanks and the digit otherwise, or ``None`` as soon as
-    any cell has another shape (the caller then parses cell by cell).  The
-    cells are joined with NUL, which cannot occur inside a CSV field read by
-    :mod:`csv`, and inspected as bytes.
+    Cells shaped ``""``, ``"3"``, ``"3.0"`` or ``"3.00"`` become ``-1`` (blank)
+    or their digit.  Returns the ``(rows, width)`` matrix and, per column,
+    whether every cell had one of those shapes; other columns are parsed cell
+    by cell by the caller.  The cells are joined with NUL, which the csv module
+    never lets into a field, and inspected as bytes.
     """
-    n = len(cells)
-    if n == 0:
-        return np.zeros(0, dtype=np.int8)
-    buf = np.frombuffer("\x00".join(cells).encode("utf-8"), dtype=np.uint8)
+    n = len(picked)
+    ok = np.zeros(width, dtype=bool)
+    if n == 0 or width == 0:
+        return np.full((n, width), -1, dtype=np.int8), np.ones(width, dtype=bool)
+    head = operator.itemgetter(slice(0, width))
+    text = "\x00".join(itertools.chain.from_iterable(map(head, picked)))
+    buf = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
     sep = np.flatnonzero(buf == 0)
-    if sep.shape[0] != n - 1:
-        return None
-    starts = np.empty(n, dtype=np.int64)
+    if sep.shape[0] != n * width - 1:  # pragma: no cover - NUL cannot occur in csv fields
+        return np.full((n, width), -1, dtype=np.int8), ok
+    starts = np.empty(n * width, dtype=np.int64)
     starts[0] = 0
     starts[1:] = sep + 1
-    ends = np.empty(n, dtype=np.int64)
+    ends = np.empty(n * width, dtype=np.int64)
     ends[:-1] = sep
     ends[-1] = buf.shape[0]
-    lens = ends - starts
-    if not np.isin(lens, (0, 1, 3, 4)).all():
-        return None
+    lens = (ends - starts).reshape(n, width)
     padded = np.concatenate((buf, np.zeros(4, dtype=np.uint8)))
+    starts = starts.reshape(n, width)
     digit = padded[starts].astype(np.int16) - 48
     filled = lens > 0
-    if ((digit < 0) | (digit > 9))[filled].any():
-        return None
+    good = (lens == 0) | (((lens == 1) | (lens == 3) | (lens == 4)) & (digit >= 0) & (digit <= 9))
     long = lens >= 3
-    if long.any():
-        s = starts[long]
-        if (padded[s + 1] != 46).any() or (padded[s + 2] != 48).any():
-            return None
-        four = lens[long] == 4
-        if (padded[s[four] + 3] != 48).any():
-            return None
-    return np.where(filled, digit, -1).astype(np.int8)
+    good &= ~long | ((padded[starts + 1] == 46) & (padded[starts + 2] == 48))
+    good &= (lens != 4) | (padded[starts + 3] == 48)
+    ok = good.all(axis=0)
+    return np.where(filled, digit, -1).astype(np.int8), ok
 
 
 # --------------------------------------------------------------------------- layout
@@ -348,20 +348,6 @@ class _Reader:
         name = None if column is None else layout.header[column]
         raise OxcgrtFormatError(self.file, row, name, message)
 
-    def _convert_small(
-        self,
-        memo: _Memo,
-        cells: Sequence[str],
-        column: int,
-        first_row: int,
-        layout: _Layout,
-    ) -> NDArray[np.int8]:
-        """Ordinal values or flags: vectorised fast path, memo path as fallback."""
-        fast = _fast_small_ints(cells)
-        if fast is not None:
-            return fast
-        return self._convert(memo, cells, column, first_row, layout, np.int8)  # type: ignore[return-value]
-
     def _convert(
         self,
         memo: _Memo,
@@ -410,12 +396,14 @@ class _Reader:
                 slots[tag] = len(wanted)
                 wanted.append(index)
 
+        for (code, pop), c in itertools.chain(layout.policy.items(), layout.checked_only.items()):
+            want(f"v:{code}:{pop}", c.value)
+            if (code, pop) in layout.policy:
+                want(f"f:{code}:{pop}", c.flag)
+        small = len(wanted)  # ordinal values and flags come first
         for k, i in layout.keys.items():
             want("key:" + k, i)
         want("pv", layout.population_vaccinated)
-        for (code, pop), c in itertools.chain(layout.policy.items(), layout.checked_only.items()):
-            want(f"v:{code}:{pop}", c.value)
-            want(f"f:{code}:{pop}", c.flag)
         if self.with_notes:
             for code, i in layout.notes.items():
                 want("n:" + code, i)
@@ -468,65 +456,79 @@ class _Reader:
                 return
             if not picked:
                 continue
-            columns: list[tuple[str, ...]] = list(zip(*picked, strict=True))
+            yield layout, self._chunk(picked, small, slots, first_row, layout)
             del picked
-            yield layout, self._chunk(columns, slots, first_row, layout)
 
     def _chunk(
         self,
-        columns: list[tuple[str, ...]],
+        picked: list[tuple[str, ...]],
+        small: int,
         slots: dict[str, int],
         first_row: int,
         layout: _Layout,
     ) -> _Chunk:
+        n = len(picked)
+
+        def column(slot: int) -> list[str]:
+            return list(map(operator.itemgetter(slot), picked))
+
+        block, fast_ok = _fast_block(picked, small)
         keys: dict[str, list[str]] = {}
-        n = len(columns[0])
         for k, i in layout.keys.items():
             if k == "Date":
                 continue
             if i is None:
                 keys[k] = [""] * n
             else:
-                keys[k] = list(map(self._key.__getitem__, columns[slots["key:" + k]]))
-        date_cells = columns[slots["key:Date"]]
-        days = self._convert(self._date, date_cells, layout.keys["Date"] or 0, first_row, layout,
-                             np.int64)
+                keys[k] = list(map(self._key.__getitem__, column(slots["key:" + k])))
+        date_cells = column(slots["key:Date"])
+        days = self._convert(
+            self._date, date_cells, layout.keys["Date"] or 0, first_row, layout, np.int64
+        )
         keys["Date"] = list(map(self._key.__getitem__, date_cells))
         weight = None
         if layout.population_vaccinated is not None:
             weight = self._convert(
-                self._weight, columns[slots["pv"]], layout.population_vaccinated, first_row,
-                layout, np.float64,
+                self._weight,
+                column(slots["pv"]),
+                layout.population_vaccinated,
+                first_row,
+                layout,
+                np.float64,
             )
+
+        def small_column(slot: int, memo: _Memo, header_index: int) -> NDArray[np.int8]:
+            if fast_ok[slot]:
+                return block[:, slot]
+            converted = self._convert(
+                memo, column(slot), header_index, first_row, layout, np.int8
+            )
+            return converted  # type: ignore[return-value]
+
         values: dict[tuple[str, str], NDArray[np.int8]] = {}
         flags: dict[tuple[str, str], NDArray[np.int8]] = {}
         for (code, pop), c in itertools.chain(layout.policy.items(), layout.checked_only.items()):
-            v = self._convert_small(
-                self._ordinal, columns[slots[f"v:{code}:{pop}"]], c.value, first_row, layout
-            )
+            slot = slots[f"v:{code}:{pop}"]
+            v = small_column(slot, self._ordinal, c.value)
             top = INDICATORS[code].max_value
             assert top is not None
             bad = v > top
             if bad.any():
                 i = int(np.argmax(bad))
-                cell = columns[slots[f"v:{code}:{pop}"]][i]
+                cell = picked[i][slot]
                 self._fail(first_row + i, c.value, f"{cell!r} is outside {code}'s 0..{top}", layout)
             if (code, pop) in layout.checked_only:
                 continue
-            values[(code, pop)] = v
+            values[(code, pop)] = np.ascontiguousarray(v)
             if c.flag is not None:
-                flag = self._convert_small(
-                    self._flag, columns[slots[f"f:{code}:{pop}"]], c.flag, first_row, layout
-                )
-                if (flag > 1).any():  # the fast path accepts any digit
-                    self._convert(
-                        self._flag, columns[slots[f"f:{code}:{pop}"]], c.flag, first_row, layout,
-                        np.int8,
-                    )
-                flags[(code, pop)] = flag
+                fslot = slots[f"f:{code}:{pop}"]
+                flag = small_column(fslot, self._flag, c.flag)
+                if (flag > 1).any():  # the fast path accepts any digit: locate the culprit
+                    self._convert(self._flag, column(fslot), c.flag, first_row, layout, np.int8)
+                flags[(code, pop)] = np.ascontiguousarray(flag)
         notes = None
         if self.with_notes:
-            notes = {code: list(columns[slots["n:" + code]]) for code in layout.notes}
+            notes = {code: column(slots["n:" + code]) for code in layout.notes}
         return _Chunk(first_row, keys, days, values, flags, weight, notes)
 
 
