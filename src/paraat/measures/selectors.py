@@ -15,6 +15,7 @@ from paraat.measures.models import (
     Measure,
     Package,
     PackageItem,
+    PolicyRecord,
     TimelineEvent,
 )
 
@@ -158,3 +159,53 @@ def timeline_events(
     if end:
         qs = qs.filter(date__lte=end)
     return qs.order_by("date")
+
+
+@dataclass
+class JurisdictionSummary:
+    jurisdiction: Jurisdiction
+    first: dt.date | None
+    last: dt.date | None
+    indices: int
+    policy_days: int
+
+
+def jurisdiction_summaries() -> list[JurisdictionSummary]:
+    from django.db.models import Count, Max, Min
+
+    index_stats = {
+        row["jurisdiction"]: row
+        for row in IndexValue.objects.values("jurisdiction").annotate(
+            first=Min("date"), last=Max("date"), n=Count("index", distinct=True)
+        )
+    }
+    policy_days = dict(
+        PolicyRecord.objects.values("jurisdiction")
+        .annotate(n=Count("date", distinct=True))
+        .values_list("jurisdiction", "n")
+    )
+    out = []
+    for jurisdiction in Jurisdiction.objects.all():
+        stats = index_stats.get(jurisdiction.pk, {})
+        out.append(
+            JurisdictionSummary(
+                jurisdiction=jurisdiction,
+                first=stats.get("first"),
+                last=stats.get("last"),
+                indices=stats.get("n", 0),
+                policy_days=policy_days.get(jurisdiction.pk, 0),
+            )
+        )
+    return out
+
+
+def jurisdiction_get(*, pk: int) -> Jurisdiction | None:
+    return Jurisdiction.objects.filter(pk=pk).first()
+
+
+def policy_records_on(*, jurisdiction: Jurisdiction, day: dt.date) -> list[PolicyRecord]:
+    return list(
+        PolicyRecord.objects.filter(jurisdiction=jurisdiction, date=day).order_by(
+            "indicator", "applies_to"
+        )
+    )

@@ -7,11 +7,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from paraat.accounts.selectors import AnyUser
 from paraat.indicators.selectors import indicator_get, observation_series
 from paraat.measures import selectors
-from paraat.measures.models import IndexSource, TimelineEvent
+from paraat.measures.models import IndexSource, Jurisdiction, PolicyRecord, TimelineEvent
 from paraat.measures.whatif import WhatIf, items_what_if
+from paraat.web.charts import ChartSeries, chart_payload
 
 START = dt.date(2020, 1, 1)
 END = dt.date(2022, 12, 31)
@@ -72,14 +75,21 @@ class Timeline:
     hospital_available: bool = False
 
     def chart_data(self) -> dict[str, Any]:
-        return {
-            "dates": [row.date.isoformat() for row in self.rows],
-            "stringency": [row.stringency for row in self.rows],
-            "hospital7d": [row.hospital_7d for row in self.rows],
-            "ic7d": [row.ic_7d for row in self.rows],
-            "events": [{"date": e.date.isoformat(), "title": e.title} for e in self.events],
-            "selected": self.day.isoformat() if self.day else None,
-        }
+        return chart_payload(
+            dates=[row.date for row in self.rows],
+            series=[
+                ChartSeries(_("Stringency-index (OxCGRT)"), [r.stringency for r in self.rows],
+                            color="#154273", width=2.5, stepped=True),
+                ChartSeries(_("Ziekenhuisopnames (7-daags gemiddelde)"),
+                            [r.hospital_7d for r in self.rows], axis="y2", color="#ca005d",
+                            dash=(6, 3)),
+                ChartSeries(_("IC-opnames (7-daags gemiddelde)"), [r.ic_7d for r in self.rows],
+                            axis="y2", color="#8b4a00", dash=(2, 2)),
+            ],
+            axes={"y": (_("Index (0–100)"), 100), "y2": (_("Opnames per dag"), None)},
+            events=self.events,
+            selected=self.day,
+        )
 
 
 def netherlands_timeline(*, user: AnyUser, day: dt.date | None) -> Timeline:
@@ -127,3 +137,51 @@ def netherlands_timeline(*, user: AnyUser, day: dt.date | None) -> Timeline:
         timeline.day_row = rows[(day - START).days]
         timeline.reconstructed = items_what_if(items=timeline.in_force.items)
     return timeline
+
+
+@dataclass
+class JurisdictionTimeline:
+    """The daily index series of one jurisdiction, as published and as computed by paraat."""
+
+    jurisdiction: Jurisdiction
+    index: str
+    indices: list[str]
+    sources: list[str]
+    rows: list[tuple[dt.date, list[float | None]]]
+    day: dt.date | None
+    records: list[PolicyRecord]
+
+    def chart_data(self) -> dict[str, Any]:
+        labels = {IndexSource.PUBLISHED: _("gepubliceerd door OxCGRT"),
+                  IndexSource.COMPUTED: _("berekend door paraat")}
+        styles = {IndexSource.PUBLISHED: ("#154273", ()), IndexSource.COMPUTED: ("#ca005d", (6, 3))}
+        return chart_payload(
+            dates=[day for day, _values in self.rows],
+            series=[
+                ChartSeries(f"{self.index} ({labels.get(source, source)})",
+                            [values[i] for _day, values in self.rows],
+                            color=styles.get(source, ("#000", ()))[0],
+                            dash=styles.get(source, ("#000", ()))[1], stepped=True)
+                for i, source in enumerate(self.sources)
+            ],
+            axes={"y": (_("Index (0–100)"), 100)},
+            selected=self.day,
+        )
+
+
+def jurisdiction_timeline(
+    *, jurisdiction: Jurisdiction, index: str, day: dt.date | None
+) -> JurisdictionTimeline:
+    available = selectors.index_names(jurisdiction=jurisdiction)
+    names = sorted({name for name, _source in available})
+    if index not in names:
+        preferred = [n for n in (STRINGENCY, "StringencyIndex_WeightedAverage") if n in names]
+        index = preferred[0] if preferred else (names[0] if names else STRINGENCY)
+    sources = sorted({source for name, source in available if name == index}, reverse=True)
+    series = [selectors.index_series(jurisdiction=jurisdiction, index=index, source=source)
+              for source in sources]
+    dates = sorted(set().union(*[s.keys() for s in series])) if series else []
+    rows = [(d, [s.get(d) for s in series]) for d in dates]
+    records = selectors.policy_records_on(jurisdiction=jurisdiction, day=day) if day else []
+    return JurisdictionTimeline(jurisdiction=jurisdiction, index=index, indices=names,
+                                sources=sources, rows=rows, day=day, records=records)

@@ -15,4 +15,6 @@ urlpatterns = [
     path("tijdlijn/", views.timeline_page, name="timeline"),
     path("tijdlijn/csv/", views.timeline_csv, name="timeline_csv"),
     path("oxcgrt/import/", views.oxcgrt_import, name="oxcgrt_import"),
+    path("jurisdicties/", views.jurisdiction_list, name="jurisdiction_list"),
+    path("jurisdicties/<int:pk>/", views.jurisdiction_detail, name="jurisdiction_detail"),
 ]

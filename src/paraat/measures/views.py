@@ -272,3 +272,40 @@ def oxcgrt_import(request: HttpRequest) -> HttpResponse:
     return render(request, "measures/oxcgrt_import.html", {"form": form})
 
 
+
+
+@login_not_required
+def jurisdiction_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "measures/jurisdiction_list.html",
+        {"summaries": selectors.jurisdiction_summaries()},
+    )
+
+
+@login_not_required
+def jurisdiction_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    jurisdiction = selectors.jurisdiction_get(pk=pk)
+    if jurisdiction is None:
+        raise Http404
+    raw_day = request.GET.get("day")
+    view = timeline.jurisdiction_timeline(
+        jurisdiction=jurisdiction,
+        index=request.GET.get("index", ""),
+        day=_parse_day(raw_day),
+    )
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="paraat-{jurisdiction.code}-{view.index}.csv"'
+        )
+        writer = csv.writer(response)
+        writer.writerow(["date", *[f"{view.index} ({source})" for source in view.sources]])
+        for day, values in view.rows:
+            writer.writerow([day.isoformat(), *["" if v is None else f"{v:g}" for v in values]])
+        return response
+    return render(
+        request,
+        "measures/jurisdiction_detail.html",
+        {"view": view, "day_error": bool(raw_day) and view.day is None, "raw_day": raw_day or ""},
+    )

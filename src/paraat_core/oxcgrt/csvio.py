@@ -31,6 +31,7 @@ import contextlib
 import csv
 import datetime as dt
 import gc
+import io
 import itertools
 import math
 import operator
@@ -343,6 +344,8 @@ class _Reader:
         self._date = _Memo(_parse_date)
         self._weight = _Memo(_parse_weight)
         self._key = _Memo(_parse_key)
+        self.rows_seen = 0
+        self.trailing_blank = False
 
     def _fail(self, row: int | None, column: int | None, message: str, layout: _Layout) -> None:
         name = None if column is None else layout.header[column]
@@ -386,8 +389,14 @@ class _Reader:
             yield from self._chunks(reader, layout)
 
     def _chunks(
-        self, reader: Iterator[list[str]], layout: _Layout
+        self, reader: Iterator[list[str]], layout: _Layout, next_row: int = 2
     ) -> Iterator[tuple[_Layout, _Chunk]]:
+        """Chunks of well-formed records; ``next_row`` numbers the first one.
+
+        Afterwards ``self.rows_seen`` holds the number of records read
+        (blank ones included) and ``self.trailing_blank`` whether the input
+        ended with blank records.
+        """
         wanted: list[int] = []
         slots: dict[str, int] = {}
 
@@ -409,7 +418,7 @@ class _Reader:
                 want("n:" + code, i)
         getter = operator.itemgetter(*wanted)  # at least CountryCode and Date: tuples
         width = layout.width
-        next_row = 2  # spreadsheet number of the next record
+        first_of_all = next_row
         blank_at: int | None = None  # first blank record seen (allowed only at the end)
 
         def records(first: int) -> Iterator[list[str]]:
@@ -452,6 +461,8 @@ class _Reader:
             counted[0] = 0
             picked = list(map(getter, records(first_row)))
             next_row += counted[0]
+            self.rows_seen = next_row - first_of_all
+            self.trailing_blank = blank_at is not None
             if not counted[0]:
                 return
             if not picked:
@@ -592,14 +603,142 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def read_policy_table(path: str | os.PathLike[str]) -> PolicyTable:
-    """Read and validate a daily OxCGRT file into a :class:`PolicyTable`."""
+#: Files at least this large are parsed by several processes (see :func:`read_policy_table`).
+PARALLEL_MIN_BYTES: Final = 32 * 1024 * 1024
+
+
+def _cpu_count() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def _record_split(data: bytes, start: int, target: int) -> int | None:
+    """First offset >= target that starts a CSV record (after a newline outside quotes)."""
+    odd = data.count(b'"', start, target) & 1
+    pos = target
+    while True:
+        nl = data.find(b"\n", pos)
+        if nl < 0:
+            return None
+        odd ^= data.count(b'"', pos, nl) & 1
+        if not odd:
+            return nl + 1
+        pos = nl + 1
+
+
+def _segment_worker(
+    path: str, start: int, end: int, header: list[str], with_notes: bool
+) -> tuple[list[_Chunk], int, bool] | None:
+    """Parse bytes [start, end) of a file (whole records); ``None`` on any error."""
+    reader = _Reader(path, with_notes=with_notes)
+    try:
+        with open(path, "rb") as fh:
+            fh.seek(start)
+            text = fh.read(end - start).decode("utf-8")
+        layout = _layout(header, reader.file)
+        with _gc_paused():
+            rows = csv.reader(io.StringIO(text, newline=""), strict=True)
+            chunks = [chunk for _, chunk in reader._chunks(rows, layout)]
+    except (OxcgrtFormatError, UnicodeDecodeError, OSError):
+        return None
+    return chunks, reader.rows_seen, reader.trailing_blank
+
+
+def _parallel_chunks(
+    path: Path, workers: int, with_notes: bool
+) -> tuple[_Layout, list[_Chunk]] | None:
+    """Parse a large file in ``workers`` forked processes; ``None`` means "do it serially".
+
+    The file is cut after newlines that lie outside quoted fields (an even
+    number of double quotes before them), so no record is split.  Any problem
+    in any segment makes the caller fall back to the serial reader, which then
+    reports the error with its exact row number.
+    """
+    data = path.read_bytes()
+    body = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    header_end = _record_split(data, body, body)
+    if header_end is None:
+        return None
+    try:
+        header = next(csv.reader([data[body:header_end].decode("utf-8")], strict=True))
+    except (csv.Error, UnicodeDecodeError, StopIteration):
+        return None
+    layout = _layout(header, path.name)
+    bounds = [header_end]
+    size = len(data)
+    for i in range(1, workers):
+        cut = _record_split(data, bounds[-1], max(bounds[-1], header_end + (size - header_end) * i // workers))
+        if cut is None or cut >= size:
+            break
+        bounds.append(cut)
+    bounds.append(size)
+    del data
+    if len(bounds) < 3:
+        return None
+    import multiprocessing
+    import threading
+    from concurrent.futures import ProcessPoolExecutor
+
+    # Only "fork" starts workers cheaply and without re-importing the caller's
+    # main module; forking is only safe while this process runs a single thread
+    # (a threaded web server therefore reads serially).
+    if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() != 1:
+        return None
+    try:
+        with ProcessPoolExecutor(
+            max_workers=len(bounds) - 1, mp_context=multiprocessing.get_context("fork")
+        ) as pool:
+            futures = [
+                pool.submit(_segment_worker, str(path), a, b, header, with_notes)
+                for a, b in itertools.pairwise(bounds)
+            ]
+            results = [f.result() for f in futures]
+    except Exception:  # noqa: BLE001 - any pool trouble: read serially instead
+        return None
+    parts: list[_Chunk] = []
+    offset = 0
+    for i, result in enumerate(results):
+        if result is None:
+            return None
+        chunks, rows_seen, trailing_blank = result
+        if trailing_blank and any(r is not None and r[1] for r in results[i + 1 :]):
+            return None  # a blank line in the middle: let the serial reader say where
+        for chunk in chunks:
+            chunk.first_row += offset
+            parts.append(chunk)
+        offset += rows_seen
+    return layout, parts
+
+
+def read_policy_table(
+    path: str | os.PathLike[str], *, workers: int | None = None
+) -> PolicyTable:
+    """Read and validate a daily OxCGRT file into a :class:`PolicyTable`.
+
+    Files of :data:`PARALLEL_MIN_BYTES` or more are parsed by up to
+    ``workers`` processes (default: the CPUs available, at most 4); pass
+    ``workers=1`` to stay in this process.
+    """
     reader = _Reader(path)
     layout: _Layout | None = None
     parts: list[_Chunk] = []
-    with _gc_paused():
-        for layout, chunk in reader.chunks():
-            parts.append(chunk)
+    if workers is None:
+        try:
+            big = os.path.getsize(reader.path) >= PARALLEL_MIN_BYTES
+        except OSError:
+            big = False
+        workers = min(_cpu_count(), 4) if big else 1
+    done = None
+    if workers > 1:
+        done = _parallel_chunks(reader.path, workers, with_notes=False)
+    if done is not None:
+        layout, parts = done
+    else:
+        with _gc_paused():
+            for layout, chunk in reader.chunks():
+                parts.append(chunk)
     if layout is None:
         # Header only: build an empty layout-driven table.
         with open(reader.path, newline="", encoding="utf-8-sig") as fh:

@@ -165,3 +165,22 @@ def test_fuzz_any_upload_gives_a_message_never_a_crash(tmp_path_factory, data: b
     except OxcgrtImportError as exc:
         assert "fuzz.csv" in str(exc)
     shutil.rmtree(path.parent, ignore_errors=True)
+
+
+def test_jurisdiction_pages_show_computed_and_published_series(client, oxcgrt: Path) -> None:
+    oxcgrt_import_file(path=oxcgrt / GBR)
+    gbr = Jurisdiction.objects.get(country_code="GBR", region_code="")
+    listing = client.get(reverse("measures:jurisdiction_list")).content.decode()
+    assert "United Kingdom" in listing or "GBR" in listing
+    url = reverse("measures:jurisdiction_detail", args=[gbr.pk])
+    page = client.get(url + "?index=StringencyIndex_WeightedAverage&day=2020-04-10").content.decode()
+    assert "79.63" in page.replace(",", ".")
+    assert "C6" in page and "chart-data" in page
+    csv_text = client.get(url + "?index=StringencyIndex_WeightedAverage&format=csv").content.decode()
+    assert csv_text.splitlines()[0] == (
+        "date,StringencyIndex_WeightedAverage (published),"
+        "StringencyIndex_WeightedAverage (computed)"
+    )
+    assert "2020-04-10,79.63,79.63" in csv_text
+    assert client.get(url + "?day=kapot&index=<script>").status_code == 200
+    assert client.get(reverse("measures:jurisdiction_detail", args=[99999])).status_code == 404

@@ -66,9 +66,9 @@ def test_login_open_timeline_and_pick_a_day(chromium_browser, live_server, timel
     page.get_by_role("link", name="Tijdlijn Nederland").first.click()
     page.wait_for_load_state("networkidle")
     assert page.get_by_role("heading", level=1).inner_text().startswith("Tijdlijn Nederland")
-    assert page.locator("#timeline-chart").is_visible()
+    assert page.locator("#series-chart").is_visible()
     # The chart is drawn (Chart.js attaches itself to the canvas) without CSP errors.
-    assert page.evaluate("() => typeof Chart !== 'undefined' && !!Chart.getChart('timeline-chart')")
+    assert page.evaluate("() => typeof Chart !== 'undefined' && !!Chart.getChart('series-chart')")
     page.get_by_label("Dag", exact=True).fill("2020-04-01")
     with page.expect_navigation():
         page.get_by_role("button", name="Toon maatregelen op deze dag").click()
@@ -76,7 +76,7 @@ def test_login_open_timeline_and_pick_a_day(chromium_browser, live_server, timel
     assert "Scholen dicht" in table.inner_text() and "Thuiswerken" in table.inner_text()
     assert "Intelligente lockdown" in page.locator("#in-force").inner_text()
     # Clicking in the chart picks a day too.
-    box = page.locator("#timeline-chart").bounding_box()
+    box = page.locator("#series-chart").bounding_box()
     page.mouse.click(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5)
     page.wait_for_url("**day=*")
     assert "day=20" in page.url
