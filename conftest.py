@@ -30,7 +30,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         from django.conf import settings
 
         data_dir = Path(settings.DATA_DIR)
-    except Exception:  # noqa: BLE001 - Django not configured (core-only run)
+    except Exception:
         return
     if data_dir.name.startswith("paraat-test-") and data_dir.exists():
         shutil.rmtree(data_dir, ignore_errors=True)

@@ -1,6 +1,6 @@
 from django.contrib import admin
-from django.urls import include, path
 from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
 from django.views.i18n import set_language
 
 urlpatterns = [
@@ -18,4 +18,3 @@ handler400 = "paraat.web.errors.bad_request"
 handler403 = "paraat.web.errors.permission_denied"
 handler404 = "paraat.web.errors.page_not_found"
 handler500 = "paraat.web.errors.server_error"
-

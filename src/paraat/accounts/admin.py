@@ -19,8 +19,16 @@ class UserAdmin(DjangoUserAdmin):
 
 @admin.register(AccessGrant)
 class AccessGrantAdmin(admin.ModelAdmin):
-    list_display = ["content_type", "object_id", "grantee_user", "grantee_group", "granted_by",
-                    "granted_at", "valid_until", "revoked_at"]
+    list_display = [
+        "content_type",
+        "object_id",
+        "grantee_user",
+        "grantee_group",
+        "granted_by",
+        "granted_at",
+        "valid_until",
+        "revoked_at",
+    ]
 
     def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.utils.translation import gettext_lazy as _
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 
 @dataclass(frozen=True)
@@ -116,7 +116,9 @@ ROLES: tuple[Role, ...] = (
         _("Beleidsmedewerker van SZW: vraagt advies en legt de kabinetsreactie vast."),
         _READ_CATALOG,
     ),
-    Role(ANALYST, _("Analist"), _("Analist bij een ministerie: leest de kennisbasis."), _READ_CATALOG),
+    Role(
+        ANALYST, _("Analist"), _("Analist bij een ministerie: leest de kennisbasis."), _READ_CATALOG
+    ),
 )
 
 ROLES_BY_KEY = {role.key: role for role in ROLES}

@@ -1,4 +1,4 @@
-"""Reads for accounts, and the single visibility check used by every page, API, export and search."""
+"""Reads for accounts, and the one visibility check used by pages, API, exports and search."""
 
 from __future__ import annotations
 
@@ -54,9 +54,7 @@ def filter_visible(*, user: AnyUser, queryset: QuerySet[M]) -> QuerySet[M]:
         assert isinstance(user, User)
         content_type = ContentType.objects.get_for_model(queryset.model)
         granted: list[Any] = list(
-            _active_grants(user=user, content_type=content_type).values_list(
-                "object_id", flat=True
-            )
+            _active_grants(user=user, content_type=content_type).values_list("object_id", flat=True)
         )
         if granted:
             pk_field = queryset.model._meta.pk
@@ -73,13 +71,13 @@ def can_view(*, user: AnyUser, obj: models.Model) -> bool:
         return False
     assert isinstance(user, User)
     content_type = ContentType.objects.get_for_model(obj)
-    return _active_grants(user=user, content_type=content_type).filter(
-        object_id=str(obj.pk)
-    ).exists()
+    return (
+        _active_grants(user=user, content_type=content_type).filter(object_id=str(obj.pk)).exists()
+    )
 
 
 def access_grant_list(*, obj: models.Model) -> QuerySet[AccessGrant]:
     content_type = ContentType.objects.get_for_model(obj)
-    return AccessGrant.objects.filter(content_type=content_type, object_id=str(obj.pk)).select_related(
-        "grantee_user", "grantee_group", "granted_by", "revoked_by"
-    )
+    return AccessGrant.objects.filter(
+        content_type=content_type, object_id=str(obj.pk)
+    ).select_related("grantee_user", "grantee_group", "granted_by", "revoked_by")

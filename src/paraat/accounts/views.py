@@ -10,8 +10,8 @@ from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
 from paraat.accounts import services
-from paraat.accounts.selectors import user_role_keys
 from paraat.accounts.roles import ROLES_BY_KEY
+from paraat.accounts.selectors import user_role_keys
 
 
 class LoginView(auth_views.LoginView):
@@ -31,7 +31,9 @@ def token_regenerate(request: HttpRequest) -> HttpResponse:
     # The token is shown once, on this response only; it is never put in a message or a log.
     roles = [ROLES_BY_KEY[key] for key in user_role_keys(user=request.user)]
     return render(
-        request, "accounts/profile.html", {"roles": roles, "has_token": True, "new_token": token.key}
+        request,
+        "accounts/profile.html",
+        {"roles": roles, "has_token": True, "new_token": token.key},
     )
 
 

@@ -57,15 +57,19 @@ def audit_changes(entry: LogEntry) -> list[dict[str, Any]]:
     changes = entry.changes_dict or {}
     rows = []
     for field, change in changes.items():
-        if isinstance(change, dict):  # m2m changes: {"type": ..., "objects": [...], "operation": ...}
+        if isinstance(
+            change, dict
+        ):  # m2m changes: {"type": ..., "objects": [...], "operation": ...}
             rows.append(
                 {
                     "field": field,
                     "before": "",
-                    "after": f"{change.get('operation', '')}: {', '.join(map(str, change.get('objects', [])))}",
+                    "after": "{}: {}".format(
+                        change.get("operation", ""), ", ".join(map(str, change.get("objects", [])))
+                    ),
                 }
             )
         else:
-            before, after = (list(change) + ["", ""])[:2]
+            before, after = ([*list(change), "", ""])[:2]
             rows.append({"field": field, "before": before, "after": after})
     return rows

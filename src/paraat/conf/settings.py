@@ -116,8 +116,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 12}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -180,8 +182,11 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
 AUDITLOG_INCLUDE_TRACKING_MODELS = (
     {"model": "measures.measure", "m2m_fields": {"groups", "sectors"}},
     {"model": "measures.package"},
-    {"model": "accounts.user", "exclude_fields": ["last_login", "password"],
-     "m2m_fields": {"groups"}},
+    {
+        "model": "accounts.user",
+        "exclude_fields": ["last_login", "password"],
+        "m2m_fields": {"groups"},
+    },
 )
 AUDITLOG_EXCLUDE_TRACKING_FIELDS = ("last_login",)
 AUDITLOG_MASK_TRACKING_FIELDS = ("password", "key")

@@ -6,7 +6,7 @@ import tempfile
 os.environ.setdefault("PARAAT_SECRET_KEY", "test-only-secret-key-not-for-production")
 os.environ.setdefault("PARAAT_DATA_DIR", tempfile.mkdtemp(prefix="paraat-test-"))
 
-from paraat.conf.settings import *  # noqa: E402,F403
+from paraat.conf.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -50,3 +50,6 @@ class Observation(models.Model):
     class Meta:
         indexes = [models.Index(fields=["indicator", "period_start"])]
         ordering = ["indicator", "period_start"]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.period_start}: {self.value}"

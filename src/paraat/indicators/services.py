@@ -50,7 +50,9 @@ def indicator_upsert(
     return indicator
 
 
-def _parse_rows(path: Path, date_column: str, value_column: str) -> list[tuple[dt.date, float | None]]:
+def _parse_rows(
+    path: Path, date_column: str, value_column: str
+) -> list[tuple[dt.date, float | None]]:
     rows: list[tuple[dt.date, float | None]] = []
     with path.open(newline="", encoding="utf-8-sig") as handle:
         reader = csv.DictReader(handle)

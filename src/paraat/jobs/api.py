@@ -13,8 +13,21 @@ class JobSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
 
     class Meta:
         model = Job
-        fields = ["id", "kind", "title", "status", "percent", "progress_current", "progress_total",
-                  "message", "result", "error", "created_at", "started_at", "finished_at"]
+        fields = [
+            "id",
+            "kind",
+            "title",
+            "status",
+            "percent",
+            "progress_current",
+            "progress_total",
+            "message",
+            "result",
+            "error",
+            "created_at",
+            "started_at",
+            "finished_at",
+        ]
 
 
 class JobViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]

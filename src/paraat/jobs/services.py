@@ -15,9 +15,7 @@ ProgressCallback = Callable[[int, int, str], None]
 
 
 @transaction.atomic
-def job_create(
-    *, kind: str, title: str, params: dict[str, Any], created_by: User | None
-) -> Job:
+def job_create(*, kind: str, title: str, params: dict[str, Any], created_by: User | None) -> Job:
     return Job.objects.create(kind=kind, title=title, params=params, created_by=created_by)
 
 

@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from paraat.accounts.models import Confidentiality
 from paraat.measures import selectors, services, timeline
 from paraat.measures.models import (
     AppliesTo,
@@ -29,7 +30,6 @@ from paraat.measures.models import (
     ScenarioLevel,
 )
 from paraat.measures.whatif import package_what_if
-from paraat.accounts.models import Confidentiality
 from paraat_core.oxcgrt.indicators import INDICATORS
 
 
@@ -41,11 +41,17 @@ class MeasureSerializer(serializers.Serializer):  # type: ignore[type-arg]
     description_en = serializers.CharField(required=False, allow_blank=True, default="")
     category = serializers.ChoiceField(choices=MeasureCategory.choices)
     oxcgrt_indicator = serializers.ChoiceField(
-        choices=[("", "")] + [(c, c) for c in INDICATORS], required=False, allow_blank=True, default=""
+        choices=[("", "")] + [(c, c) for c in INDICATORS],
+        required=False,
+        allow_blank=True,
+        default="",
     )
     level = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=0)
     geographic_scope = serializers.ChoiceField(
-        choices=[("", "")] + list(GeographicScope.choices), required=False, allow_blank=True, default=""
+        choices=[("", ""), *list(GeographicScope.choices)],
+        required=False,
+        allow_blank=True,
+        default="",
     )
     legal_basis = serializers.CharField(required=False, allow_blank=True, default="")
     coding_note = serializers.CharField(required=False, allow_blank=True, default="")
@@ -139,12 +145,17 @@ class PackageSerializer(serializers.Serializer):  # type: ignore[type-arg]
     description_en = serializers.CharField(required=False, allow_blank=True, default="")
     kind = serializers.ChoiceField(choices=PackageKind.choices, default=PackageKind.PLAN)
     jurisdiction = serializers.PrimaryKeyRelatedField(queryset=Jurisdiction.objects.all())
-    scope = serializers.ChoiceField(choices=GeographicScope.choices, default=GeographicScope.GENERAL)
+    scope = serializers.ChoiceField(
+        choices=GeographicScope.choices, default=GeographicScope.GENERAL
+    )
     vaccination_differentiation = serializers.BooleanField(default=False)
     start_date = serializers.DateField(required=False, allow_null=True, default=None)
     end_date = serializers.DateField(required=False, allow_null=True, default=None)
     scenario_level = serializers.ChoiceField(
-        choices=[("", "")] + list(ScenarioLevel.choices), required=False, allow_blank=True, default=""
+        choices=[("", ""), *list(ScenarioLevel.choices)],
+        required=False,
+        allow_blank=True,
+        default="",
     )
     sector = serializers.SlugField(required=False, allow_blank=True, default="")
     source = serializers.CharField(required=False, allow_blank=True, default="")
@@ -272,7 +283,11 @@ class PackageViewSet(
         items: list[PackageItem] = [i for i in package.items.all() if i.measure_id in visible]
         result = package_what_if(package=package, items=items, vaccinated_percent=percent)
         return Response(
-            {"package": package.key, "indices": result.values, "differentiated": result.differentiated}
+            {
+                "package": package.key,
+                "indices": result.values,
+                "differentiated": result.differentiated,
+            }
         )
 
 
@@ -375,9 +390,16 @@ class NetherlandsTimelineView(APIView):
             }
         return Response(
             {
-                "rows": [dict(zip(timeline.CSV_HEADER, row.as_csv(), strict=True)) for row in data.rows],
+                "rows": [
+                    dict(zip(timeline.CSV_HEADER, row.as_csv(), strict=True)) for row in data.rows
+                ],
                 "events": [
-                    {"date": e.date.isoformat(), "title": e.title, "kind": e.kind, "source": e.source}
+                    {
+                        "date": e.date.isoformat(),
+                        "title": e.title,
+                        "kind": e.kind,
+                        "source": e.source,
+                    }
                     for e in data.events
                 ],
                 "day": day_block,

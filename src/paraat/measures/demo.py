@@ -1,4 +1,4 @@
-"""Load the catalog of Dutch measures 2020–2022 (``demo_data/nl_measures.json``) through services."""
+"""Load the Dutch measures of 2020–2022 (``demo_data/nl_measures.json``) through services."""
 
 from __future__ import annotations
 
@@ -27,11 +27,21 @@ def nl_catalog_load(*, path: Path = DEMO_FILE) -> dict[str, int]:
     data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     synthetic = bool(data.get("about", {}).get("synthetic", False))
     for position, group in enumerate(data.get("groups", [])):
-        term_upsert(kind="group", key=group["key"], name_nl=group["name_nl"],
-                    name_en=group.get("name_en", ""), position=position)
+        term_upsert(
+            kind="group",
+            key=group["key"],
+            name_nl=group["name_nl"],
+            name_en=group.get("name_en", ""),
+            position=position,
+        )
     for position, sector in enumerate(data.get("sectors", [])):
-        term_upsert(kind="sector", key=sector["key"], name_nl=sector["name_nl"],
-                    name_en=sector.get("name_en", ""), position=position)
+        term_upsert(
+            kind="sector",
+            key=sector["key"],
+            name_nl=sector["name_nl"],
+            name_en=sector.get("name_en", ""),
+            position=position,
+        )
     netherlands = services.jurisdiction_get_or_create(
         country_code="NLD", kind="NAT_TOTAL", name="Nederland"
     )

@@ -38,8 +38,15 @@ from paraat_core.oxcgrt.indices import INDEX_COLUMNS
 
 Progress = Callable[[int, int, str], None]
 BATCH = 5000
-TIMESERIES_HEADER = ["CountryCode", "CountryName", "RegionCode", "RegionName", "CityCode",
-                     "CityName", "Jurisdiction"]
+TIMESERIES_HEADER = [
+    "CountryCode",
+    "CountryName",
+    "RegionCode",
+    "RegionName",
+    "CityCode",
+    "CityName",
+    "Jurisdiction",
+]
 _TIMESERIES_NAME = re.compile(r"OxCGRT_timeseries_([A-Za-z]+Index)", re.IGNORECASE)
 _KNOWN_TIMESERIES = {
     "stringencyindex": "StringencyIndex",
@@ -63,7 +70,9 @@ def _header(path: Path) -> list[str]:
         with path.open(newline="", encoding="utf-8-sig") as handle:
             return next(csv.reader(handle), [])
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise OxcgrtImportError(f"{path.name}, rij 1: het bestand is geen leesbare CSV ({exc}).") from None
+        raise OxcgrtImportError(
+            f"{path.name}, rij 1: het bestand is geen leesbare CSV ({exc})."
+        ) from None
 
 
 def _timeseries_index(path: Path, display_name: str) -> str:
@@ -79,8 +88,9 @@ def _timeseries_index(path: Path, display_name: str) -> str:
     return name if name == "EconomicSupportIndex" else f"{name}_Average"
 
 
-def _jurisdiction(cache: dict[JurisdictionKey, Jurisdiction], key: JurisdictionKey,
-                  name: str = "") -> Jurisdiction:
+def _jurisdiction(
+    cache: dict[JurisdictionKey, Jurisdiction], key: JurisdictionKey, name: str = ""
+) -> Jurisdiction:
     found = cache.get(key)
     if found is None:
         found = jurisdiction_get_or_create(
@@ -110,13 +120,20 @@ def _import_timeseries(path: Path, display_name: str, progress: Progress) -> dic
         name = who.region_name or who.city_name or who.country_name
         jurisdiction = _jurisdiction(cache, who.key, name)
         IndexValue.objects.filter(
-            jurisdiction=jurisdiction, index=index, source=IndexSource.PUBLISHED,
+            jurisdiction=jurisdiction,
+            index=index,
+            source=IndexSource.PUBLISHED,
             date__in=series.dates,
         ).delete()
         IndexValue.objects.bulk_create(
             [
-                IndexValue(jurisdiction=jurisdiction, date=day, index=index,
-                           source=IndexSource.PUBLISHED, value=value)
+                IndexValue(
+                    jurisdiction=jurisdiction,
+                    date=day,
+                    index=index,
+                    source=IndexSource.PUBLISHED,
+                    value=value,
+                )
                 for day, value in zip(series.dates, row, strict=True)
                 if value is not None
             ],
@@ -148,7 +165,9 @@ def _published_columns(path: Path, header: list[str]) -> dict[str, list[float | 
     return out
 
 
-def _import_daily(path: Path, display_name: str, header: list[str], progress: Progress) -> dict[str, Any]:
+def _import_daily(
+    path: Path, display_name: str, header: list[str], progress: Progress
+) -> dict[str, Any]:
     try:
         table = read_policy_table(path)
         computed = table.compute()
@@ -175,8 +194,14 @@ def _import_daily(path: Path, display_name: str, header: list[str], progress: Pr
                     if value is None and flag is None:
                         continue
                     policy_rows.append(
-                        PolicyRecord(jurisdiction=jurisdiction, date=record.date, indicator=code,
-                                     applies_to=applies_to, value=value, flag=flag)
+                        PolicyRecord(
+                            jurisdiction=jurisdiction,
+                            date=record.date,
+                            indicator=code,
+                            applies_to=applies_to,
+                            value=value,
+                            flag=flag,
+                        )
                     )
             if len(policy_rows) >= BATCH:
                 written_policies += _flush(policy_rows)
@@ -190,12 +215,26 @@ def _import_daily(path: Path, display_name: str, header: list[str], progress: Pr
     for name in INDEX_COLUMNS:
         column = computed.values(name)
         for i in np.flatnonzero(~np.isnan(column)).tolist():
-            values.append(IndexValue(jurisdiction=jurisdictions[i], date=days[i], index=name,
-                                     source=IndexSource.COMPUTED, value=float(column[i])))
+            values.append(
+                IndexValue(
+                    jurisdiction=jurisdictions[i],
+                    date=days[i],
+                    index=name,
+                    source=IndexSource.COMPUTED,
+                    value=float(column[i]),
+                )
+            )
         for i, value in enumerate(published.get(name, [])):
             if value is not None:
-                values.append(IndexValue(jurisdiction=jurisdictions[i], date=days[i], index=name,
-                                         source=IndexSource.PUBLISHED, value=value))
+                values.append(
+                    IndexValue(
+                        jurisdiction=jurisdictions[i],
+                        date=days[i],
+                        index=name,
+                        source=IndexSource.PUBLISHED,
+                        value=value,
+                    )
+                )
     IndexValue.objects.bulk_create(values, batch_size=BATCH)
     progress(n, n, f"{display_name}: klaar")
     return {
@@ -221,11 +260,19 @@ def _clear_daily(table: PolicyTable) -> None:
         return
     first = dt.date.fromordinal(int(table.days.min()))
     last = dt.date.fromordinal(int(table.days.max()))
-    keys = set(zip(table.keys["CountryCode"], table.keys["RegionCode"], table.keys["CityCode"],
-                   table.keys["Jurisdiction"], strict=True))
+    keys = set(
+        zip(
+            table.keys["CountryCode"],
+            table.keys["RegionCode"],
+            table.keys["CityCode"],
+            table.keys["Jurisdiction"],
+            strict=True,
+        )
+    )
     for country, region, city, kind in keys:
-        found = Jurisdiction.objects.filter(country_code=country, region_code=region or city,
-                                            kind=kind or "NAT_TOTAL").first()
+        found = Jurisdiction.objects.filter(
+            country_code=country, region_code=region or city, kind=kind or "NAT_TOTAL"
+        ).first()
         if found is not None:
             PolicyRecord.objects.filter(jurisdiction=found, date__range=(first, last)).delete()
             IndexValue.objects.filter(jurisdiction=found, date__range=(first, last)).delete()
@@ -288,5 +335,3 @@ def oxcgrt_import_run(*, job: Job) -> Job:
         )
     finally:
         path.unlink(missing_ok=True)
-
-

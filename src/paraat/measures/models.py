@@ -213,6 +213,9 @@ class PolicyRecord(models.Model):
         ]
         indexes = [models.Index(fields=["jurisdiction", "date"])]
 
+    def __str__(self) -> str:
+        return f"{self.jurisdiction_id} {self.date} {self.indicator}/{self.applies_to}={self.value}"
+
 
 class IndexSource(models.TextChoices):
     COMPUTED = "computed", _("berekend door paraat")
@@ -235,6 +238,9 @@ class IndexValue(models.Model):
             )
         ]
         indexes = [models.Index(fields=["jurisdiction", "index", "date"])]
+
+    def __str__(self) -> str:
+        return f"{self.jurisdiction_id} {self.date} {self.index} ({self.source})={self.value}"
 
 
 class TimelineEvent(ConfidentialityMixin):

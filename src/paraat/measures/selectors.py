@@ -60,9 +60,10 @@ def measure_get(*, user: AnyUser, key: str) -> Measure | None:
 
 def _items_prefetch() -> Prefetch[PackageItem]:
     return Prefetch(
-        "items", queryset=PackageItem.objects.select_related("measure").order_by(
+        "items",
+        queryset=PackageItem.objects.select_related("measure").order_by(
             "measure__oxcgrt_indicator", "measure__name_nl"
-        )
+        ),
     )
 
 
@@ -150,7 +151,10 @@ def index_names(*, jurisdiction: Jurisdiction) -> list[tuple[str, str]]:
 
 
 def timeline_events(
-    *, user: AnyUser, jurisdiction: Jurisdiction, start: dt.date | None = None,
+    *,
+    user: AnyUser,
+    jurisdiction: Jurisdiction,
+    start: dt.date | None = None,
     end: dt.date | None = None,
 ) -> QuerySet[TimelineEvent]:
     qs = filter_visible(user=user, queryset=TimelineEvent.objects.filter(jurisdiction=jurisdiction))

@@ -88,9 +88,7 @@ def _resolve_terms(model: Any, keys: Iterable[str], field: str) -> list[Any]:
 
 
 def _apply_measure_data(measure: Measure, data: MeasureData) -> Measure:
-    validate_coding(
-        indicator=data.oxcgrt_indicator, level=data.level, scope=data.geographic_scope
-    )
+    validate_coding(indicator=data.oxcgrt_indicator, level=data.level, scope=data.geographic_scope)
     for field in (
         "key",
         "name_nl",
@@ -191,7 +189,9 @@ def _apply_package_data(package: Package, data: PackageData) -> Package:
         "jurisdiction",
     ):
         setattr(package, field, getattr(data, field))
-    package.sector = _resolve_terms(Sector, [data.sector_key], "sector")[0] if data.sector_key else None
+    package.sector = (
+        _resolve_terms(Sector, [data.sector_key], "sector")[0] if data.sector_key else None
+    )
     package.full_clean()
     package.save()
     package_set_items(package=package, items=data.items)
@@ -218,13 +218,17 @@ def package_set_items(*, package: Package, items: Sequence[PackageItemData]) -> 
         measure = measures.get(item.measure_key)
         if measure is None:
             raise ValidationError(
-                {"items": _("Onderdeel %(n)s: onbekende maatregel %(key)s")
-                 % {"n": position, "key": item.measure_key}}
+                {
+                    "items": _("Onderdeel %(n)s: onbekende maatregel %(key)s")
+                    % {"n": position, "key": item.measure_key}
+                }
             )
         if (item.measure_key, item.applies_to) in seen:
             raise ValidationError(
-                {"items": _("Onderdeel %(n)s: maatregel %(key)s staat er al in")
-                 % {"n": position, "key": item.measure_key}}
+                {
+                    "items": _("Onderdeel %(n)s: maatregel %(key)s staat er al in")
+                    % {"n": position, "key": item.measure_key}
+                }
             )
         seen.add((item.measure_key, item.applies_to))
         level = item.level if item.level is not None else measure.level
@@ -234,11 +238,15 @@ def package_set_items(*, package: Package, items: Sequence[PackageItemData]) -> 
             )
         except ValidationError as exc:
             raise ValidationError(
-                {"items": _("Onderdeel %(n)s (%(key)s): %(error)s")
-                 % {"n": position, "key": item.measure_key, "error": "; ".join(exc.messages)}}
+                {
+                    "items": _("Onderdeel %(n)s (%(key)s): %(error)s")
+                    % {"n": position, "key": item.measure_key, "error": "; ".join(exc.messages)}
+                }
             ) from exc
         if item.applies_to not in AppliesTo.values:
-            raise ValidationError({"items": _("Onderdeel %(n)s: ongeldige doelgroep") % {"n": position}})
+            raise ValidationError(
+                {"items": _("Onderdeel %(n)s: ongeldige doelgroep") % {"n": position}}
+            )
         new_items.append(
             PackageItem(
                 package=package,

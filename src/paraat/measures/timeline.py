@@ -78,13 +78,27 @@ class Timeline:
         return chart_payload(
             dates=[row.date for row in self.rows],
             series=[
-                ChartSeries(_("Stringency-index (OxCGRT)"), [r.stringency for r in self.rows],
-                            color="#154273", width=2.5, stepped=True),
-                ChartSeries(_("Ziekenhuisopnames (7-daags gemiddelde)"),
-                            [r.hospital_7d for r in self.rows], axis="y2", color="#ca005d",
-                            dash=(6, 3)),
-                ChartSeries(_("IC-opnames (7-daags gemiddelde)"), [r.ic_7d for r in self.rows],
-                            axis="y2", color="#8b4a00", dash=(2, 2)),
+                ChartSeries(
+                    _("Stringency-index (OxCGRT)"),
+                    [r.stringency for r in self.rows],
+                    color="#154273",
+                    width=2.5,
+                    stepped=True,
+                ),
+                ChartSeries(
+                    _("Ziekenhuisopnames (7-daags gemiddelde)"),
+                    [r.hospital_7d for r in self.rows],
+                    axis="y2",
+                    color="#ca005d",
+                    dash=(6, 3),
+                ),
+                ChartSeries(
+                    _("IC-opnames (7-daags gemiddelde)"),
+                    [r.ic_7d for r in self.rows],
+                    axis="y2",
+                    color="#8b4a00",
+                    dash=(2, 2),
+                ),
             ],
             axes={"y": (_("Index (0–100)"), 100), "y2": (_("Opnames per dag"), None)},
             events=self.events,
@@ -99,7 +113,11 @@ def netherlands_timeline(*, user: AnyUser, day: dt.date | None) -> Timeline:
     if day is not None and not START <= day <= END:
         day = min(max(day, START), END)
     stringency = selectors.index_series(
-        jurisdiction=jurisdiction, index=STRINGENCY, source=IndexSource.PUBLISHED, start=START, end=END
+        jurisdiction=jurisdiction,
+        index=STRINGENCY,
+        source=IndexSource.PUBLISHED,
+        start=START,
+        end=END,
     )
     series: dict[str, dict[dt.date, float | None]] = {}
     hospital_source = ""
@@ -128,12 +146,16 @@ def netherlands_timeline(*, user: AnyUser, day: dt.date | None) -> Timeline:
         available=True,
         day=day,
         rows=rows,
-        events=list(selectors.timeline_events(user=user, jurisdiction=jurisdiction, start=START, end=END)),
+        events=list(
+            selectors.timeline_events(user=user, jurisdiction=jurisdiction, start=START, end=END)
+        ),
         hospital_source=hospital_source,
         hospital_available=any(series["hospital"].values()),
     )
     if day is not None:
-        timeline.in_force = selectors.measures_in_force(user=user, jurisdiction=jurisdiction, day=day)
+        timeline.in_force = selectors.measures_in_force(
+            user=user, jurisdiction=jurisdiction, day=day
+        )
         timeline.day_row = rows[(day - START).days]
         timeline.reconstructed = items_what_if(items=timeline.in_force.items)
     return timeline
@@ -152,16 +174,21 @@ class JurisdictionTimeline:
     records: list[PolicyRecord]
 
     def chart_data(self) -> dict[str, Any]:
-        labels = {IndexSource.PUBLISHED: _("gepubliceerd door OxCGRT"),
-                  IndexSource.COMPUTED: _("berekend door paraat")}
+        labels = {
+            IndexSource.PUBLISHED: _("gepubliceerd door OxCGRT"),
+            IndexSource.COMPUTED: _("berekend door paraat"),
+        }
         styles = {IndexSource.PUBLISHED: ("#154273", ()), IndexSource.COMPUTED: ("#ca005d", (6, 3))}
         return chart_payload(
             dates=[day for day, _values in self.rows],
             series=[
-                ChartSeries(f"{self.index} ({labels.get(source, source)})",
-                            [values[i] for _day, values in self.rows],
-                            color=styles.get(source, ("#000", ()))[0],
-                            dash=styles.get(source, ("#000", ()))[1], stepped=True)
+                ChartSeries(
+                    f"{self.index} ({labels.get(source, source)})",
+                    [values[i] for _day, values in self.rows],
+                    color=styles.get(source, ("#000", ()))[0],
+                    dash=styles.get(source, ("#000", ()))[1],
+                    stepped=True,
+                )
                 for i, source in enumerate(self.sources)
             ],
             axes={"y": (_("Index (0–100)"), 100)},
@@ -178,10 +205,19 @@ def jurisdiction_timeline(
         preferred = [n for n in (STRINGENCY, "StringencyIndex_WeightedAverage") if n in names]
         index = preferred[0] if preferred else (names[0] if names else STRINGENCY)
     sources = sorted({source for name, source in available if name == index}, reverse=True)
-    series = [selectors.index_series(jurisdiction=jurisdiction, index=index, source=source)
-              for source in sources]
+    series = [
+        selectors.index_series(jurisdiction=jurisdiction, index=index, source=source)
+        for source in sources
+    ]
     dates = sorted(set().union(*[s.keys() for s in series])) if series else []
     rows = [(d, [s.get(d) for s in series]) for d in dates]
     records = selectors.policy_records_on(jurisdiction=jurisdiction, day=day) if day else []
-    return JurisdictionTimeline(jurisdiction=jurisdiction, index=index, indices=names,
-                                sources=sources, rows=rows, day=day, records=records)
+    return JurisdictionTimeline(
+        jurisdiction=jurisdiction,
+        index=index,
+        indices=names,
+        sources=sources,
+        rows=rows,
+        day=day,
+        records=records,
+    )

@@ -272,8 +272,6 @@ def oxcgrt_import(request: HttpRequest) -> HttpResponse:
     return render(request, "measures/oxcgrt_import.html", {"form": form})
 
 
-
-
 @login_not_required
 def jurisdiction_list(request: HttpRequest) -> HttpResponse:
     return render(

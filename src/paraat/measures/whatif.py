@@ -63,7 +63,7 @@ def items_what_if(*, items: Iterable[PackageItem], vaccinated_percent: float = 0
         _strictest(policies[item.applies_to], code, item.level, flag)
     differentiated = bool(policies[AppliesTo.NON_VACCINATED] or policies[AppliesTo.VACCINATED])
     # "As if in force": an indicator without a measure is "no policy" (0), not missing data.
-    everyone: dict[str, object] = {code: (0, None) for code in INDEX_INDICATORS}
+    everyone: dict[str, object] = dict.fromkeys(INDEX_INDICATORS, (0, None))
     everyone.update(policies[AppliesTo.EVERYONE])
     values = core.day_indices(
         everyone,

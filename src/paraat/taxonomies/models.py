@@ -16,14 +16,14 @@ class BilingualNameMixin(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def name(self) -> str:
         if (get_language() or "nl").startswith("en") and self.name_en:
             return self.name_en
         return self.name_nl
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class TaxonomyTerm(BilingualNameMixin):

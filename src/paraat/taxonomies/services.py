@@ -19,7 +19,13 @@ _MODELS: dict[str, type[TaxonomyTerm]] = {
 
 @transaction.atomic
 def term_upsert(
-    *, kind: str, key: str, name_nl: str, name_en: str = "", description: str = "", position: int = 0
+    *,
+    kind: str,
+    key: str,
+    name_nl: str,
+    name_en: str = "",
+    description: str = "",
+    position: int = 0,
 ) -> TaxonomyTerm:
     """Create or update one taxonomy term by its key (``kind`` is domain, group or sector)."""
     model = _MODELS[kind]

@@ -40,8 +40,15 @@ def chart_payload(
     return {
         "dates": [day.isoformat() for day in dates],
         "series": [
-            {"label": s.label, "values": list(s.values), "axis": s.axis, "color": s.color,
-             "dash": list(s.dash), "width": s.width, "stepped": s.stepped}
+            {
+                "label": s.label,
+                "values": list(s.values),
+                "axis": s.axis,
+                "color": s.color,
+                "dash": list(s.dash),
+                "width": s.width,
+                "stepped": s.stepped,
+            }
             for s in series
         ],
         "axes": {key: {"title": title, "max": top} for key, (title, top) in axes.items()},

@@ -30,15 +30,26 @@ DEMO_PEOPLE = [
 ]
 
 NICE = {
-    "nice-hospital-admissions": ("hospital_admissions", "Covid-ziekenhuisopnames per dag",
-                                 "Covid hospital admissions per day"),
-    "nice-hospital-admissions-7d": ("hospital_admissions_7d_avg",
-                                    "Covid-ziekenhuisopnames, 7-daags gemiddelde",
-                                    "Covid hospital admissions, 7-day average"),
-    "nice-ic-admissions": ("ic_admissions", "Covid-IC-opnames per dag",
-                           "Covid ICU admissions per day"),
-    "nice-ic-admissions-7d": ("ic_admissions_7d_avg", "Covid-IC-opnames, 7-daags gemiddelde",
-                              "Covid ICU admissions, 7-day average"),
+    "nice-hospital-admissions": (
+        "hospital_admissions",
+        "Covid-ziekenhuisopnames per dag",
+        "Covid hospital admissions per day",
+    ),
+    "nice-hospital-admissions-7d": (
+        "hospital_admissions_7d_avg",
+        "Covid-ziekenhuisopnames, 7-daags gemiddelde",
+        "Covid hospital admissions, 7-day average",
+    ),
+    "nice-ic-admissions": (
+        "ic_admissions",
+        "Covid-IC-opnames per dag",
+        "Covid ICU admissions per day",
+    ),
+    "nice-ic-admissions-7d": (
+        "ic_admissions_7d_avg",
+        "Covid-IC-opnames, 7-daags gemiddelde",
+        "Covid ICU admissions, 7-day average",
+    ),
 }
 NICE_SOURCE = (
     "Coronadashboard, Rijksoverheid (RIVM, Stichting NICE): ziekenhuis- en IC-opnames "
@@ -71,8 +82,12 @@ def nice_load(*, data_dir: Path) -> int:
     total = 0
     for key, (column, name_nl, name_en) in NICE.items():
         indicator = indicator_upsert(
-            key=key, name_nl=name_nl, name_en=name_en, unit="opnames per dag",
-            source=NICE_SOURCE, licence="Rijksoverheid, open data",
+            key=key,
+            name_nl=name_nl,
+            name_en=name_en,
+            unit="opnames per dag",
+            source=NICE_SOURCE,
+            licence="Rijksoverheid, open data",
         )
         if not indicator.observations.exists():
             total += observations_import_csv(

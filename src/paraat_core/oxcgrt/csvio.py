@@ -179,7 +179,7 @@ def _fast_block(
     if n == 0 or width == 0:
         return np.full((n, width), -1, dtype=np.int8), np.ones(width, dtype=bool)
     head = operator.itemgetter(slice(0, width))
-    text = "\x00".join(itertools.chain.from_iterable(map(head, picked)))
+    text = "\x00".join(map("\x00".join, map(head, picked)))
     buf = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
     sep = np.flatnonzero(buf == 0)
     if sep.shape[0] != n * width - 1:  # pragma: no cover - NUL cannot occur in csv fields
@@ -305,7 +305,9 @@ def _layout(header: Sequence[str], file: str) -> _Layout:
             policy[(code, "E")] = maj
     if not policy:
         raise OxcgrtFormatError(file, 1, None, "no OxCGRT indicator columns found")
-    source = "E/NV/V" if "E/NV/V" in sources else ("majority" if "majority" in sources else "single")
+    source = (
+        "E/NV/V" if "E/NV/V" in sources else ("majority" if "majority" in sources else "single")
+    )
     return _Layout(
         width=len(header),
         header=tuple(header),
@@ -511,9 +513,7 @@ class _Reader:
         def small_column(slot: int, memo: _Memo, header_index: int) -> NDArray[np.int8]:
             if fast_ok[slot]:
                 return block[:, slot]
-            converted = self._convert(
-                memo, column(slot), header_index, first_row, layout, np.int8
-            )
+            converted = self._convert(memo, column(slot), header_index, first_row, layout, np.int8)
             return converted  # type: ignore[return-value]
 
         values: dict[tuple[str, str], NDArray[np.int8]] = {}
@@ -636,10 +636,11 @@ def _segment_worker(
     try:
         with open(path, "rb") as fh:
             fh.seek(start)
-            text = fh.read(end - start).decode("utf-8")
+            segment = io.BytesIO(fh.read(end - start))
         layout = _layout(header, reader.file)
+        text = io.TextIOWrapper(segment, encoding="utf-8", newline="")
         with _gc_paused():
-            rows = csv.reader(io.StringIO(text, newline=""), strict=True)
+            rows = csv.reader(text, strict=True)
             chunks = [chunk for _, chunk in reader._chunks(rows, layout)]
     except (OxcgrtFormatError, UnicodeDecodeError, OSError):
         return None
@@ -669,7 +670,9 @@ def _parallel_chunks(
     bounds = [header_end]
     size = len(data)
     for i in range(1, workers):
-        cut = _record_split(data, bounds[-1], max(bounds[-1], header_end + (size - header_end) * i // workers))
+        cut = _record_split(
+            data, bounds[-1], max(bounds[-1], header_end + (size - header_end) * i // workers)
+        )
         if cut is None or cut >= size:
             break
         bounds.append(cut)
@@ -712,9 +715,7 @@ def _parallel_chunks(
     return layout, parts
 
 
-def read_policy_table(
-    path: str | os.PathLike[str], *, workers: int | None = None
-) -> PolicyTable:
+def read_policy_table(path: str | os.PathLike[str], *, workers: int | None = None) -> PolicyTable:
     """Read and validate a daily OxCGRT file into a :class:`PolicyTable`.
 
     Files of :data:`PARALLEL_MIN_BYTES` or more are parsed by up to
@@ -809,6 +810,18 @@ def read_policy_table(
     )
 
 
+_LINE: Final = "{}\n"
+_NEEDS_QUOTING: Final = re.compile(r'[",\r\n]|^\s|\s$')
+
+
+def _plain_keys(table: PolicyTable) -> bool:
+    """True when no key cell needs quoting (checked on the distinct values only)."""
+    for k in KEY_COLUMNS:
+        if any(_NEEDS_QUOTING.search(v) for v in set(table.keys[k])):
+            return False
+    return True
+
+
 def _formatted(h: NDArray[np.int32]) -> list[str]:
     return _FORMAT_TABLE.take(h.astype(np.int64) + 1).tolist()  # type: ignore[no-any-return]
 
@@ -864,16 +877,13 @@ def _write_indices(
             writer = csv.writer(fh, lineterminator="\n")
             writer.writerow((*KEY_COLUMNS, *names))
             columns = [_formatted(result.hundredths[name]) for name in names]
-            writer.writerows(
-                zip(
-                    table.keys["CountryCode"],
-                    table.keys["RegionCode"],
-                    table.keys["Jurisdiction"],
-                    table.keys["Date"],
-                    *columns,
-                    strict=True,
-                )
-            )
+            keys = [table.keys[k] for k in KEY_COLUMNS]
+            rows = zip(*keys, *columns, strict=True)
+            if _plain_keys(table):
+                # No key needs CSV quoting: joining is much faster than the writer.
+                fh.write("".join(map(_LINE.format, map(",".join, rows))))
+            else:
+                writer.writerows(rows)
         os.replace(tmp, out)
     except BaseException:
         try:
@@ -953,9 +963,7 @@ def iter_policy_records(
             c: {pop: (col(c, pop, False), col(c, pop, True)) for pop in ("E", "NV", "V")}
             for c in codes
         }
-        split = {
-            c for c in codes if (c, "NV") in layout.policy or (c, "V") in layout.policy
-        }
+        split = {c for c in codes if (c, "NV") in layout.policy or (c, "V") in layout.policy}
         weights = None if chunk.weight is None else chunk.weight.tolist()
         for i, day in enumerate(chunk.days.tolist()):
             policies: dict[str, IndicatorPolicy] = {}

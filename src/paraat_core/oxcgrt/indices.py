@@ -252,9 +252,7 @@ def day_indices(
         if not 0.0 <= population_vaccinated <= 100.0:
             raise ValueError("population_vaccinated must be a percentage between 0 and 100")
         pv = np.array([population_vaccinated], dtype=np.float64)
-    table = compute_indices(
-        e, non_vaccinated=nv, vaccinated=v, population_vaccinated=pv, n_rows=1
-    )
+    table = compute_indices(e, non_vaccinated=nv, vaccinated=v, population_vaccinated=pv, n_rows=1)
     out: dict[str, float | None] = {}
     for column in (*INDEX_COLUMNS, LEGACY_COLUMN):
         h = int(table.hundredths[column][0])

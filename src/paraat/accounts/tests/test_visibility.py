@@ -34,7 +34,9 @@ def measures():
 
 
 def keys(user) -> set[str]:
-    return set(filter_visible(user=user, queryset=Measure.objects.all()).values_list("key", flat=True))
+    return set(
+        filter_visible(user=user, queryset=Measure.objects.all()).values_list("key", flat=True)
+    )
 
 
 def test_levels_per_kind_of_user(measures) -> None:
@@ -50,14 +52,19 @@ def test_grant_to_person_and_role_with_expiry_and_revocation(measures) -> None:
     member = UserFactory(roles=[roles.MEMBER])
     secret = measures["confidential"]
     assert not can_view(user=member, obj=secret)
-    grant = access_grant_create(target=secret, granted_by=cpo, reason="OMT-stuk", grantee_user=member)
+    grant = access_grant_create(
+        target=secret, granted_by=cpo, reason="OMT-stuk", grantee_user=member
+    )
     assert can_view(user=member, obj=secret)
     assert "geheim-xyz" in keys(member)
     access_grant_revoke(grant=grant, revoked_by=cpo)
     assert not can_view(user=member, obj=secret)
     group = Group.objects.get(name=roles.MEMBER)
     grant = access_grant_create(
-        target=secret, granted_by=cpo, reason="Vergadering", grantee_group=group,
+        target=secret,
+        granted_by=cpo,
+        reason="Vergadering",
+        grantee_group=group,
         valid_until=timezone.now() + dt.timedelta(hours=1),
     )
     assert can_view(user=member, obj=secret)

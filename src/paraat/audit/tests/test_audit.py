@@ -18,8 +18,13 @@ def test_changes_are_recorded_with_before_and_after() -> None:
     measure = MeasureFactory(key="avondklok", name_nl="Avondklok", oxcgrt_indicator="C6", level=2)
     services.measure_update(
         measure=measure,
-        data=services.MeasureData(key="avondklok", name_nl="Avondklok 21.00 uur",
-                                  oxcgrt_indicator="C6", level=2, geographic_scope="general"),
+        data=services.MeasureData(
+            key="avondklok",
+            name_nl="Avondklok 21.00 uur",
+            oxcgrt_indicator="C6",
+            level=2,
+            geographic_scope="general",
+        ),
     )
     entries = LogEntry.objects.get_for_object(measure)
     assert entries.filter(action=LogEntry.Action.CREATE).exists()

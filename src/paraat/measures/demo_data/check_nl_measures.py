@@ -32,16 +32,37 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import itertools
 import json
 import sys
 from collections import OrderedDict
 from pathlib import Path
 
 MAX_LEVEL = {
-    "C1": 3, "C2": 3, "C3": 2, "C4": 4, "C5": 2, "C6": 3, "C7": 2, "C8": 4,
-    "E1": 2, "E2": 2, "E3": None, "E4": None,
-    "H1": 2, "H2": 3, "H3": 2, "H4": None, "H5": None, "H6": 4, "H7": 5, "H8": 3,
-    "V1": None, "V2": None, "V3": None, "V4": None,
+    "C1": 3,
+    "C2": 3,
+    "C3": 2,
+    "C4": 4,
+    "C5": 2,
+    "C6": 3,
+    "C7": 2,
+    "C8": 4,
+    "E1": 2,
+    "E2": 2,
+    "E3": None,
+    "E4": None,
+    "H1": 2,
+    "H2": 3,
+    "H3": 2,
+    "H4": None,
+    "H5": None,
+    "H6": 4,
+    "H7": 5,
+    "H8": 3,
+    "V1": None,
+    "V2": None,
+    "V3": None,
+    "V4": None,
 }
 # Indicators with a geographic-scope flag (E1's flag means "all workers").
 FLAGGED = {"C1", "C2", "C3", "C4", "C5", "C6", "C7", "E1", "H1", "H6", "H7", "H8"}
@@ -118,12 +139,32 @@ def check_level(v: Validator, indicator, level, where: str) -> None:
 def validate(data: dict) -> tuple[Validator, dict, list]:
     v = Validator()
     STR, OPT_STR, BOOL, LIST = (str,), (str, type(None)), (bool,), (list,)
-    v.need(data, "root", {"about": (dict,), "groups": LIST, "sectors": LIST, "measures": LIST,
-                          "packages": LIST, "events": LIST})
+    v.need(
+        data,
+        "root",
+        {
+            "about": (dict,),
+            "groups": LIST,
+            "sectors": LIST,
+            "measures": LIST,
+            "packages": LIST,
+            "events": LIST,
+        },
+    )
     if v.errors:
         return v, {}, []
-    v.need(data["about"], "about", {"title": STR, "description_nl": STR, "description_en": STR,
-                                    "sources": LIST, "synthetic": BOOL, "licence_note": STR})
+    v.need(
+        data["about"],
+        "about",
+        {
+            "title": STR,
+            "description_nl": STR,
+            "description_en": STR,
+            "sources": LIST,
+            "synthetic": BOOL,
+            "licence_note": STR,
+        },
+    )
     if data["about"].get("synthetic") is not False:
         v.err("about.synthetic must be false for this historical data set")
 
@@ -142,10 +183,23 @@ def validate(data: dict) -> tuple[Validator, dict, list]:
     name_fields = {"key": STR, "name_nl": STR, "name_en": STR}
     groups = keyed(data["groups"], "groups", name_fields)
     sectors = keyed(data["sectors"], "sectors", name_fields)
-    measures = keyed(data["measures"], "measures", {
-        **name_fields, "description_nl": STR, "description_en": STR, "category": STR,
-        "oxcgrt_indicator": OPT_STR, "level": (int, type(None)), "geographic_scope": STR,
-        "legal_basis": STR, "groups": LIST, "sectors": LIST, "coding_note": STR})
+    measures = keyed(
+        data["measures"],
+        "measures",
+        {
+            **name_fields,
+            "description_nl": STR,
+            "description_en": STR,
+            "category": STR,
+            "oxcgrt_indicator": OPT_STR,
+            "level": (int, type(None)),
+            "geographic_scope": STR,
+            "legal_basis": STR,
+            "groups": LIST,
+            "sectors": LIST,
+            "coding_note": STR,
+        },
+    )
     for key, m in measures.items():
         where = f"measure {key}"
         if m.get("category") not in CATEGORIES:
@@ -162,9 +216,19 @@ def validate(data: dict) -> tuple[Validator, dict, list]:
         if not m.get("coding_note"):
             v.warn(f"{where}: empty coding_note")
 
-    pk_fields = {**name_fields, "description_nl": STR, "description_en": STR, "start": STR,
-                 "end": OPT_STR, "scope": STR, "vaccination_differentiation": BOOL,
-                 "scenario_level": OPT_STR, "sector": OPT_STR, "items": LIST, "source": STR}
+    pk_fields = {
+        **name_fields,
+        "description_nl": STR,
+        "description_en": STR,
+        "start": STR,
+        "end": OPT_STR,
+        "scope": STR,
+        "vaccination_differentiation": BOOL,
+        "scenario_level": OPT_STR,
+        "sector": OPT_STR,
+        "items": LIST,
+        "source": STR,
+    }
     packages = keyed(data["packages"], "packages", pk_fields)
     spans = []
     for key, p in packages.items():
@@ -185,8 +249,16 @@ def validate(data: dict) -> tuple[Validator, dict, list]:
         differentiated = False
         for j, it in enumerate(p.get("items", [])):
             iw = f"{where}.items[{j}]"
-            v.need(it, iw, {"measure": STR, "level": (int, type(None)), "geographic_scope": STR,
-                            "applies_to": STR})
+            v.need(
+                it,
+                iw,
+                {
+                    "measure": STR,
+                    "level": (int, type(None)),
+                    "geographic_scope": STR,
+                    "applies_to": STR,
+                },
+            )
             if not isinstance(it, dict):
                 continue
             mkey = it.get("measure")
@@ -206,13 +278,15 @@ def validate(data: dict) -> tuple[Validator, dict, list]:
             if "note" in it and (not isinstance(it["note"], str) or len(it["note"]) > 500):
                 v.err(f"{iw}: note must be a string of at most 500 characters")
         if differentiated != p.get("vaccination_differentiation"):
-            v.err(f"{where}: vaccination_differentiation={p.get('vaccination_differentiation')} "
-                  f"but items {'do' if differentiated else 'do not'} differ by vaccination status")
+            v.err(
+                f"{where}: vaccination_differentiation={p.get('vaccination_differentiation')} "
+                f"but items {'do' if differentiated else 'do not'} differ by vaccination status"
+            )
         if start:
             spans.append((start, end, key))
 
     spans.sort()
-    for (s1, e1, k1), (s2, e2, k2) in zip(spans, spans[1:]):
+    for (_s1, e1, k1), (s2, _e2, k2) in itertools.pairwise(spans):
         if e1 is None:
             v.err(f"package {k1} is open-ended but is followed by {k2}")
         elif s2 <= e1:
@@ -222,7 +296,9 @@ def validate(data: dict) -> tuple[Validator, dict, list]:
 
     for i, ev in enumerate(data["events"]):
         where = f"events[{i}]"
-        v.need(ev, where, {"date": STR, "title_nl": STR, "title_en": STR, "kind": STR, "source": STR})
+        v.need(
+            ev, where, {"date": STR, "title_nl": STR, "title_en": STR, "kind": STR, "source": STR}
+        )
         if isinstance(ev, dict):
             v.date(ev.get("date"), f"{where}.date")
             if ev.get("kind") not in EVENT_KINDS:
@@ -263,7 +339,9 @@ def load_published(path: Path) -> dict[dt.date, float]:
     out: dict[dt.date, float] = {}
     for row in rows[1:]:
         if row[col["CountryCode"]] == "NLD" and row[col["Jurisdiction"]] == "NAT_TOTAL":
-            for name, value in zip(header[col["Jurisdiction"] + 1:], row[col["Jurisdiction"] + 1:]):
+            for name, value in zip(
+                header[col["Jurisdiction"] + 1 :], row[col["Jurisdiction"] + 1 :], strict=False
+            ):
                 if value.strip() == "":
                     continue
                 day = dt.datetime.strptime(name, "%d%b%Y").date()
@@ -272,9 +350,13 @@ def load_published(path: Path) -> dict[dt.date, float]:
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--data", type=Path, default=HERE / "nl_measures.json")
-    ap.add_argument("--oxcgrt", type=Path, default=None, help="OxCGRT StringencyIndex time-series CSV")
+    ap.add_argument(
+        "--oxcgrt", type=Path, default=None, help="OxCGRT StringencyIndex time-series CSV"
+    )
     ap.add_argument("--from", dest="date_from", default="2020-02-27")
     ap.add_argument("--to", dest="date_to", default="2022-12-31")
     ap.add_argument("--worst", type=int, default=15)
@@ -283,8 +365,10 @@ def main(argv=None) -> int:
 
     data = json.loads(args.data.read_text(encoding="utf-8"))
     v, measures, spans = validate(data)
-    print(f"{args.data.name}: {len(data.get('measures', []))} measures, "
-          f"{len(data.get('packages', []))} packages, {len(data.get('events', []))} events")
+    print(
+        f"{args.data.name}: {len(data.get('measures', []))} measures, "
+        f"{len(data.get('packages', []))} packages, {len(data.get('events', []))} events"
+    )
     for w in v.warnings:
         print("warning:", w)
     if v.errors:
@@ -326,12 +410,16 @@ def main(argv=None) -> int:
         print("no overlapping days with the published series")
         return 0
 
-    print(f"\nComparison with the published OxCGRT stringency index (NLD, NAT_TOTAL), "
-          f"{days[0]} .. {days[-1]} ({len(days)} days)")
-    print("ours = all items (non-vaccinated regime); band = 0 if published lies between our "
-          "vaccinated and non-vaccinated values")
+    print(
+        f"\nComparison with the published OxCGRT stringency index (NLD, NAT_TOTAL), "
+        f"{days[0]} .. {days[-1]} ({len(days)} days)"
+    )
+    print(
+        "ours = all items (non-vaccinated regime); band = 0 if published lies between our "
+        "vaccinated and non-vaccinated values"
+    )
     print(f"{'month':8} {'pub':>6} {'ours':>6} {'MAD':>6} {'band':>6} {'max':>6}")
-    months: "OrderedDict[str, list]" = OrderedDict()
+    months: OrderedDict[str, list] = OrderedDict()
     for d in days:
         months.setdefault(d.strftime("%Y-%m"), []).append(d)
     tot_abs = tot_band = 0.0
@@ -340,20 +428,27 @@ def main(argv=None) -> int:
         bands = [max(0.0, pub[d] - ours_nv[d], ours_v[d] - pub[d]) for d in ds]
         tot_abs += sum(diffs)
         tot_band += sum(bands)
-        print(f"{month:8} {sum(pub[d] for d in ds) / len(ds):6.2f} "
-              f"{sum(ours_nv[d] for d in ds) / len(ds):6.2f} {sum(diffs) / len(ds):6.2f} "
-              f"{sum(bands) / len(ds):6.2f} {max(diffs):6.2f}")
+        print(
+            f"{month:8} {sum(pub[d] for d in ds) / len(ds):6.2f} "
+            f"{sum(ours_nv[d] for d in ds) / len(ds):6.2f} {sum(diffs) / len(ds):6.2f} "
+            f"{sum(bands) / len(ds):6.2f} {max(diffs):6.2f}"
+        )
     mad = tot_abs / len(days)
-    print(f"\noverall mean absolute difference: {mad:.2f} points "
-          f"(band distance {tot_band / len(days):.2f}); "
-          f"days within 1 point: {sum(abs(ours_nv[d] - pub[d]) <= 1 for d in days) / len(days):.0%}")
+    print(
+        f"\noverall mean absolute difference: {mad:.2f} points "
+        f"(band distance {tot_band / len(days):.2f}); "
+        f"days within 1 point: {sum(abs(ours_nv[d] - pub[d]) <= 1 for d in days) / len(days):.0%}"
+    )
 
     worst = sorted(days, key=lambda d: abs(ours_nv[d] - pub[d]), reverse=True)[: args.worst]
     print(f"\nworst {len(worst)} days:")
     print(f"{'date':10} {'pub':>6} {'ours':>6} {'ours_V':>6} {'diff':>7}  package")
     for d in sorted(worst):
         key = next(k for s, e, k in spans if s <= d and (e is None or d <= e))
-        print(f"{d} {pub[d]:6.2f} {ours_nv[d]:6.2f} {ours_v[d]:6.2f} {ours_nv[d] - pub[d]:+7.2f}  {key}")
+        print(
+            f"{d} {pub[d]:6.2f} {ours_nv[d]:6.2f} {ours_v[d]:6.2f} "
+            f"{ours_nv[d] - pub[d]:+7.2f}  {key}"
+        )
 
     if args.max_mad is not None and mad > args.max_mad:
         print(f"\nFAIL: mean absolute difference {mad:.2f} > {args.max_mad}")

@@ -31,13 +31,22 @@ def test_import_full_file_stores_records_and_matching_indices(oxcgrt: Path) -> N
     result = oxcgrt_import_file(path=oxcgrt / GBR)
     assert result["rows"] == 366 and result["published_columns"] == 13
     gbr = Jurisdiction.objects.get(country_code="GBR", region_code="", kind="NAT_TOTAL")
-    c6 = PolicyRecord.objects.get(jurisdiction=gbr, date=dt.date(2020, 4, 10), indicator="C6",
-                                  applies_to="everyone")
+    c6 = PolicyRecord.objects.get(
+        jurisdiction=gbr, date=dt.date(2020, 4, 10), indicator="C6", applies_to="everyone"
+    )
     assert (c6.value, c6.flag) == (2, 1)
-    computed = IndexValue.objects.get(jurisdiction=gbr, date=dt.date(2020, 4, 10),
-                                      index="StringencyIndex_WeightedAverage", source="computed")
-    published = IndexValue.objects.get(jurisdiction=gbr, date=dt.date(2020, 4, 10),
-                                       index="StringencyIndex_WeightedAverage", source="published")
+    computed = IndexValue.objects.get(
+        jurisdiction=gbr,
+        date=dt.date(2020, 4, 10),
+        index="StringencyIndex_WeightedAverage",
+        source="computed",
+    )
+    published = IndexValue.objects.get(
+        jurisdiction=gbr,
+        date=dt.date(2020, 4, 10),
+        index="StringencyIndex_WeightedAverage",
+        source="published",
+    )
     assert computed.value == published.value == 79.63
     # Importing again replaces, it does not duplicate.
     oxcgrt_import_file(path=oxcgrt / GBR)
@@ -51,8 +60,9 @@ def test_import_timeseries_file(oxcgrt: Path) -> None:
     assert nl.name == "Netherlands"
     england = Jurisdiction.objects.get(country_code="GBR", region_code="UK_ENG")
     assert england.kind == "STATE_TOTAL"
-    value = IndexValue.objects.get(jurisdiction=nl, date=dt.date(2021, 1, 23),
-                                   index="StringencyIndex_Average")
+    value = IndexValue.objects.get(
+        jurisdiction=nl, date=dt.date(2021, 1, 23), index="StringencyIndex_Average"
+    )
     assert value.value > 80  # curfew period
 
 
@@ -81,9 +91,10 @@ def test_cli_import_and_indices(tmp_path: Path, oxcgrt: Path) -> None:
     header = target.read_text().splitlines()[0].split(",")
     assert header[:4] == ["CountryCode", "RegionCode", "Jurisdiction", "Date"]
     assert "EconomicSupportIndex" in header
-    with pytest.raises(CommandError, match="kapot.csv"):
-        call_command("oxcgrt", "indices", str(_bad_copy(tmp_path, oxcgrt)), "-o",
-                     str(tmp_path / "x.csv"))
+    with pytest.raises(CommandError, match=r"kapot\.csv"):
+        call_command(
+            "oxcgrt", "indices", str(_bad_copy(tmp_path, oxcgrt)), "-o", str(tmp_path / "x.csv")
+        )
     assert not (tmp_path / "x.csv").exists()
 
 
@@ -93,10 +104,19 @@ def test_cli_indices_exits_non_zero_with_file_row_column(tmp_path: Path, oxcgrt:
 
     bad = _bad_copy(tmp_path, oxcgrt)
     result = subprocess.run(
-        [sys.executable, "-m", "paraat.cli", "oxcgrt", "indices", str(bad), "-o",
-         str(tmp_path / "o.csv")],
-        capture_output=True, text=True, env={**__import__("os").environ,
-                                             "DJANGO_SETTINGS_MODULE": "paraat.conf.test"},
+        [
+            sys.executable,
+            "-m",
+            "paraat.cli",
+            "oxcgrt",
+            "indices",
+            str(bad),
+            "-o",
+            str(tmp_path / "o.csv"),
+        ],
+        capture_output=True,
+        text=True,
+        env={**__import__("os").environ, "DJANGO_SETTINGS_MODULE": "paraat.conf.test"},
     )
     assert result.returncode != 0
     assert "kapot.csv" in result.stderr and "Date" in result.stderr
@@ -125,8 +145,9 @@ def test_upload_of_a_bad_file_fails_cleanly(
 ) -> None:
     roles_sync()
     client.force_login(UserFactory(roles=[roles.CPO]))
-    with _bad_copy(tmp_path, oxcgrt).open("rb") as handle, django_capture_on_commit_callbacks(
-        execute=True
+    with (
+        _bad_copy(tmp_path, oxcgrt).open("rb") as handle,
+        django_capture_on_commit_callbacks(execute=True),
     ):
         response = client.post(reverse("measures:oxcgrt_import"), {"file": handle})
     job = Job.objects.get()
@@ -154,8 +175,11 @@ def test_non_csv_upload_is_refused_with_a_message(client) -> None:
     assert "Alleen CSV-bestanden" in response.content.decode()
 
 
-@settings(max_examples=40, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(st.binary(max_size=400) | st.text(max_size=400).map(lambda t: t.encode("utf-8")))
 def test_fuzz_any_upload_gives_a_message_never_a_crash(tmp_path_factory, data: bytes) -> None:
     path = tmp_path_factory.mktemp("fuzz") / "fuzz.csv"
@@ -173,10 +197,14 @@ def test_jurisdiction_pages_show_computed_and_published_series(client, oxcgrt: P
     listing = client.get(reverse("measures:jurisdiction_list")).content.decode()
     assert "United Kingdom" in listing or "GBR" in listing
     url = reverse("measures:jurisdiction_detail", args=[gbr.pk])
-    page = client.get(url + "?index=StringencyIndex_WeightedAverage&day=2020-04-10").content.decode()
+    page = client.get(
+        url + "?index=StringencyIndex_WeightedAverage&day=2020-04-10"
+    ).content.decode()
     assert "79.63" in page.replace(",", ".")
     assert "C6" in page and "chart-data" in page
-    csv_text = client.get(url + "?index=StringencyIndex_WeightedAverage&format=csv").content.decode()
+    csv_text = client.get(
+        url + "?index=StringencyIndex_WeightedAverage&format=csv"
+    ).content.decode()
     assert csv_text.splitlines()[0] == (
         "date,StringencyIndex_WeightedAverage (published),"
         "StringencyIndex_WeightedAverage (computed)"

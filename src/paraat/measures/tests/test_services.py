@@ -54,7 +54,10 @@ def test_measure_coding_is_checked_against_the_codebook(indicator, level, scope,
     with pytest.raises(ValidationError) as info:
         services.measure_create(
             data=services.MeasureData(
-                key="x", name_nl="X", oxcgrt_indicator=indicator, level=level,
+                key="x",
+                name_nl="X",
+                oxcgrt_indicator=indicator,
+                level=level,
                 geographic_scope=scope,
             )
         )
@@ -66,8 +69,14 @@ def test_unknown_group_is_rejected_and_nothing_is_written() -> None:
 
     with pytest.raises(ValidationError):
         services.measure_create(
-            data=services.MeasureData(key="y", name_nl="Y", oxcgrt_indicator="C2", level=1,
-                                      geographic_scope="general", groups=("bestaat-niet",))
+            data=services.MeasureData(
+                key="y",
+                name_nl="Y",
+                oxcgrt_indicator="C2",
+                level=1,
+                geographic_scope="general",
+                groups=("bestaat-niet",),
+            )
         )
     assert not Measure.objects.filter(key="y").exists()
 
@@ -76,8 +85,11 @@ def test_package_items_validated_and_atomic() -> None:
     MeasureFactory(key="avondklok", oxcgrt_indicator="C6", level=2)
     nl = JurisdictionFactory()
     data = services.PackageData(
-        key="p1", name_nl="P1", jurisdiction=nl,
-        start_date=dt.date(2021, 1, 23), end_date=dt.date(2021, 4, 27),
+        key="p1",
+        name_nl="P1",
+        jurisdiction=nl,
+        start_date=dt.date(2021, 1, 23),
+        end_date=dt.date(2021, 4, 27),
         items=(
             services.PackageItemData(measure_key="avondklok"),
             services.PackageItemData(measure_key="avondklok", level=9, applies_to="vaccinated"),
@@ -92,8 +104,13 @@ def test_package_items_validated_and_atomic() -> None:
 def test_package_end_before_start_is_rejected() -> None:
     with pytest.raises(ValidationError):
         services.package_create(
-            data=services.PackageData(key="p2", name_nl="P2", jurisdiction=JurisdictionFactory(),
-                                      start_date=dt.date(2021, 2, 1), end_date=dt.date(2021, 1, 1))
+            data=services.PackageData(
+                key="p2",
+                name_nl="P2",
+                jurisdiction=JurisdictionFactory(),
+                start_date=dt.date(2021, 2, 1),
+                end_date=dt.date(2021, 1, 1),
+            )
         )
 
 
@@ -110,8 +127,11 @@ def test_what_if_of_a_package() -> None:
 
 def test_what_if_targeted_is_half_a_step_lower_and_strictest_item_wins() -> None:
     package = PackageFactory()
-    PackageItemFactory(package=package, measure=MeasureFactory(oxcgrt_indicator="C6", level=2),
-                       geographic_scope="targeted")
+    PackageItemFactory(
+        package=package,
+        measure=MeasureFactory(oxcgrt_indicator="C6", level=2),
+        geographic_scope="targeted",
+    )
     PackageItemFactory(package=package, measure=MeasureFactory(oxcgrt_indicator="C6", level=1))
     result = items_what_if(items=package.items.all())
     # C6 2 targeted → 100·(2−0.5)/3 = 50 beats C6 1 general → 33.3; stringency = 50/9.
@@ -138,11 +158,15 @@ def test_measures_in_force_on_a_day() -> None:
     from django.contrib.auth.models import AnonymousUser
 
     nl = JurisdictionFactory()
-    early = PackageFactory(key="vroeg", start_date=dt.date(2020, 3, 16), end_date=dt.date(2020, 5, 10))
+    early = PackageFactory(
+        key="vroeg", start_date=dt.date(2020, 3, 16), end_date=dt.date(2020, 5, 10)
+    )
     late = PackageFactory(key="laat", start_date=dt.date(2020, 5, 11), end_date=None)
     PackageItemFactory(package=early, measure=MeasureFactory(key="scholen"))
-    PackageItemFactory(package=late, measure=MeasureFactory(key="anderhalve-meter",
-                                                            oxcgrt_indicator="", level=None))
+    PackageItemFactory(
+        package=late,
+        measure=MeasureFactory(key="anderhalve-meter", oxcgrt_indicator="", level=None),
+    )
     day = measures_in_force(user=AnonymousUser(), jurisdiction=nl, day=dt.date(2020, 5, 10))
     assert [p.key for p in day.packages] == ["vroeg"]
     assert [i.measure.key for i in day.items] == ["scholen"]

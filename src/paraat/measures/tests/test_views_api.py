@@ -40,16 +40,25 @@ def test_measure_list_filters(client) -> None:
 
 
 def test_measure_edit_through_ui_keeps_history(client, cpo) -> None:
-    measure = MeasureFactory(key="mondkapjes", name_nl="Mondkapjesplicht", oxcgrt_indicator="H6",
-                             level=3)
+    measure = MeasureFactory(
+        key="mondkapjes", name_nl="Mondkapjesplicht", oxcgrt_indicator="H6", level=3
+    )
     client.force_login(cpo)
     response = client.post(
         reverse("measures:measure_edit", args=["mondkapjes"]),
         {
-            "key": "mondkapjes", "name_nl": "Mondkapjesplicht binnen", "name_en": "Masks indoors",
-            "description_nl": "", "description_en": "", "category": "containment",
-            "oxcgrt_indicator": "H6", "level": "3", "geographic_scope": "general",
-            "legal_basis": "Twm", "coding_note": "", "confidentiality": "public",
+            "key": "mondkapjes",
+            "name_nl": "Mondkapjesplicht binnen",
+            "name_en": "Masks indoors",
+            "description_nl": "",
+            "description_en": "",
+            "category": "containment",
+            "oxcgrt_indicator": "H6",
+            "level": "3",
+            "geographic_scope": "general",
+            "legal_basis": "Twm",
+            "coding_note": "",
+            "confidentiality": "public",
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -67,9 +76,15 @@ def test_measure_edit_with_bad_level_shows_message_not_500(client, cpo) -> None:
     client.force_login(cpo)
     response = client.post(
         reverse("measures:measure_edit", args=["evenementen"]),
-        {"key": "evenementen", "name_nl": "Evenementen", "category": "containment",
-         "oxcgrt_indicator": "C3", "level": "7", "geographic_scope": "general",
-         "confidentiality": "public"},
+        {
+            "key": "evenementen",
+            "name_nl": "Evenementen",
+            "category": "containment",
+            "oxcgrt_indicator": "C3",
+            "level": "7",
+            "geographic_scope": "general",
+            "confidentiality": "public",
+        },
     )
     assert response.status_code == 200
     assert "buiten 0–2" in response.content.decode()
@@ -89,13 +104,21 @@ def test_package_create_through_ui_with_items(client, cpo) -> None:
     response = client.post(
         reverse("measures:package_create"),
         {
-            "key": "sectorplan-horeca", "name_nl": "Sectorplan horeca", "kind": "plan",
-            "jurisdiction": nl.pk, "scope": "general", "scenario_level": "flu_plus",
+            "key": "sectorplan-horeca",
+            "name_nl": "Sectorplan horeca",
+            "kind": "plan",
+            "jurisdiction": nl.pk,
+            "scope": "general",
+            "scenario_level": "flu_plus",
             "confidentiality": "internal",
-            "items-TOTAL_FORMS": "2", "items-INITIAL_FORMS": "0",
-            "items-0-measure": Measure.objects.get(key="horeca-dicht").pk, "items-0-level": "",
-            "items-0-geographic_scope": "general", "items-0-applies_to": "everyone",
-            "items-1-measure": "", "items-1-geographic_scope": "general",
+            "items-TOTAL_FORMS": "2",
+            "items-INITIAL_FORMS": "0",
+            "items-0-measure": Measure.objects.get(key="horeca-dicht").pk,
+            "items-0-level": "",
+            "items-0-geographic_scope": "general",
+            "items-0-applies_to": "everyone",
+            "items-1-measure": "",
+            "items-1-geographic_scope": "general",
             "items-1-applies_to": "everyone",
         },
     )
@@ -108,8 +131,13 @@ def test_package_create_through_ui_with_items(client, cpo) -> None:
 
 def test_api_measure_crud_and_validation(client, cpo) -> None:
     client.force_login(cpo)
-    payload = {"key": "reisadvies", "name_nl": "Negatief reisadvies", "category": "containment",
-               "oxcgrt_indicator": "C8", "level": 3}
+    payload = {
+        "key": "reisadvies",
+        "name_nl": "Negatief reisadvies",
+        "category": "containment",
+        "oxcgrt_indicator": "C8",
+        "level": 3,
+    }
     response = client.post("/api/v1/measures/", payload, content_type="application/json")
     assert response.status_code == 201, response.content
     assert response.json()["level"] == 3
@@ -123,18 +151,28 @@ def test_api_measure_crud_and_validation(client, cpo) -> None:
 
 def test_api_write_requires_rights(client, analyst) -> None:
     payload = {"key": "k", "name_nl": "K", "category": "other"}
-    assert client.post("/api/v1/measures/", payload, content_type="application/json").status_code in (401, 403)
+    assert client.post(
+        "/api/v1/measures/", payload, content_type="application/json"
+    ).status_code in (401, 403)
     client.force_login(analyst)
-    assert client.post("/api/v1/measures/", payload, content_type="application/json").status_code == 403
+    assert (
+        client.post("/api/v1/measures/", payload, content_type="application/json").status_code
+        == 403
+    )
 
 
 def test_api_package_with_items_and_indices(client, cpo) -> None:
     MeasureFactory(key="scholen", oxcgrt_indicator="C1", level=3)
     nl = JurisdictionFactory()
     client.force_login(cpo)
-    payload = {"key": "scholen-pakket", "name_nl": "Scholen", "jurisdiction": nl.pk,
-               "kind": "plan", "confidentiality": "public",
-               "items": [{"measure": "scholen"}]}
+    payload = {
+        "key": "scholen-pakket",
+        "name_nl": "Scholen",
+        "jurisdiction": nl.pk,
+        "kind": "plan",
+        "confidentiality": "public",
+        "items": [{"measure": "scholen"}],
+    }
     response = client.post("/api/v1/packages/", payload, content_type="application/json")
     assert response.status_code == 201, response.content
     data = client.get("/api/v1/packages/scholen-pakket/indices/").json()
@@ -142,7 +180,9 @@ def test_api_package_with_items_and_indices(client, cpo) -> None:
     bad = client.get("/api/v1/packages/scholen-pakket/indices/?vaccinated_percent=abc")
     assert bad.status_code == 400
     payload["items"] = [{"measure": "bestaat-niet"}]
-    response = client.put("/api/v1/packages/scholen-pakket/", payload, content_type="application/json")
+    response = client.put(
+        "/api/v1/packages/scholen-pakket/", payload, content_type="application/json"
+    )
     assert response.status_code == 400
 
 
@@ -152,8 +192,13 @@ def test_timeline_page_and_csv(client) -> None:
     from paraat.measures.models import IndexValue
 
     nl = JurisdictionFactory()
-    IndexValue.objects.create(jurisdiction=nl, date=dt.date(2020, 3, 23), index="StringencyIndex_Average",
-                              source="published", value=79.63)
+    IndexValue.objects.create(
+        jurisdiction=nl,
+        date=dt.date(2020, 3, 23),
+        index="StringencyIndex_Average",
+        source="published",
+        value=79.63,
+    )
     package = PackageFactory(start_date=dt.date(2020, 3, 16), end_date=dt.date(2020, 5, 10))
     PackageItemFactory(package=package, measure=MeasureFactory(name_nl="Scholen dicht"))
     page = client.get("/tijdlijn/?day=2020-03-23").content.decode()

@@ -30,22 +30,43 @@ def timeline_data() -> None:
     nl = JurisdictionFactory()
     start = dt.date(2020, 3, 1)
     IndexValue.objects.bulk_create(
-        IndexValue(jurisdiction=nl, date=start + dt.timedelta(days=i), index="StringencyIndex_Average",
-                   source="published", value=float(min(80, i)))
+        IndexValue(
+            jurisdiction=nl,
+            date=start + dt.timedelta(days=i),
+            index="StringencyIndex_Average",
+            source="published",
+            value=float(min(80, i)),
+        )
         for i in range(120)
     )
-    hospital = indicator_upsert(key="nice-hospital-admissions-7d", name_nl="Ziekenhuisopnames 7d",
-                                name_en="Hospital 7d", source="Coronadashboard (NICE)")
+    hospital = indicator_upsert(
+        key="nice-hospital-admissions-7d",
+        name_nl="Ziekenhuisopnames 7d",
+        name_en="Hospital 7d",
+        source="Coronadashboard (NICE)",
+    )
     Observation.objects.bulk_create(
         Observation(indicator=hospital, period_start=start + dt.timedelta(days=i), value=float(i))
         for i in range(120)
     )
-    package = PackageFactory(key="intelligente-lockdown", name_nl="Intelligente lockdown",
-                             start_date=dt.date(2020, 3, 23), end_date=dt.date(2020, 5, 10))
-    PackageItemFactory(package=package, measure=MeasureFactory(
-        key="scholen-dicht", name_nl="Scholen dicht", oxcgrt_indicator="C1", level=3))
-    PackageItemFactory(package=package, measure=MeasureFactory(
-        key="thuiswerken", name_nl="Thuiswerken", oxcgrt_indicator="C2", level=2))
+    package = PackageFactory(
+        key="intelligente-lockdown",
+        name_nl="Intelligente lockdown",
+        start_date=dt.date(2020, 3, 23),
+        end_date=dt.date(2020, 5, 10),
+    )
+    PackageItemFactory(
+        package=package,
+        measure=MeasureFactory(
+            key="scholen-dicht", name_nl="Scholen dicht", oxcgrt_indicator="C1", level=3
+        ),
+    )
+    PackageItemFactory(
+        package=package,
+        measure=MeasureFactory(
+            key="thuiswerken", name_nl="Thuiswerken", oxcgrt_indicator="C2", level=2
+        ),
+    )
     TimelineEventFactory(jurisdiction=nl, date=dt.date(2020, 3, 23), title_nl="Persconferentie")
 
 
@@ -84,8 +105,9 @@ def test_login_open_timeline_and_pick_a_day(chromium_browser, live_server, timel
     context.close()
 
 
-def test_keyboard_skip_link_landmarks_and_language_switch(chromium_browser, live_server,
-                                                          timeline_data) -> None:
+def test_keyboard_skip_link_landmarks_and_language_switch(
+    chromium_browser, live_server, timeline_data
+) -> None:
     context, page = _page(chromium_browser, live_server)
     page.goto("/")
     page.keyboard.press("Tab")
@@ -112,8 +134,9 @@ def test_keyboard_skip_link_landmarks_and_language_switch(chromium_browser, live
 
 
 def test_phone_width_has_no_horizontal_scroll(chromium_browser, live_server, timeline_data) -> None:
-    context = chromium_browser.new_context(viewport={"width": 375, "height": 800},
-                                           base_url=live_server.url)
+    context = chromium_browser.new_context(
+        viewport={"width": 375, "height": 800}, base_url=live_server.url
+    )
     page = context.new_page()
     for url in ("/", "/maatregelen/", "/tijdlijn/?day=2020-04-01"):
         page.goto(url)

@@ -51,8 +51,16 @@ class Command(BaseCommand):
                 f"whole `paraat oxcgrt indices` command (new process) vs pandas.read_csv of the "
                 f"same file, best of {repeat}"
             )
-            command = [sys.executable, "-m", "paraat.cli", "oxcgrt", "indices", str(source),
-                       "-o", str(target)]
+            command = [
+                sys.executable,
+                "-m",
+                "paraat.cli",
+                "oxcgrt",
+                "indices",
+                str(source),
+                "-o",
+                str(target),
+            ]
 
             def run_command() -> None:
                 subprocess.run(command, check=True, capture_output=True)  # noqa: S603

@@ -20,7 +20,8 @@ class Command(BaseCommand):
         indices.add_argument("input", type=Path)
         indices.add_argument("-o", "--output", type=Path, required=True)
         indices.add_argument(
-            "--extra", action="store_true",
+            "--extra",
+            action="store_true",
             help="also write the _ForDisplay variants and the legacy stringency index",
         )
         imp = sub.add_parser("import", help="import OxCGRT files into the timelines")

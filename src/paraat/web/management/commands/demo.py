@@ -20,8 +20,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--serve", metavar="ADDR", help="start the site on ADDR (host:port)")
-        parser.add_argument("--data-dir", type=Path, default=None,
-                            help="folder with oxcgrt/ and coronadashboard/ (default: shared data)")
+        parser.add_argument(
+            "--data-dir",
+            type=Path,
+            default=None,
+            help="folder with oxcgrt/ and coronadashboard/ (default: shared data)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         data_dir = options["data_dir"] or settings.PARAAT_SHARED_DATA_DIR
@@ -36,12 +40,13 @@ class Command(BaseCommand):
             self.stdout.write("Demo data already present.")
         call_command("collectstatic", interactive=False, verbosity=0)
         self.stdout.write(
-            "Fictional demo accounts (password '%s'): %s"
-            % (DEMO_PASSWORD, ", ".join(f"{u} ({r})" for u, _f, _l, _o, r in DEMO_PEOPLE))
+            "Fictional demo accounts (password '{}'): {}".format(
+                DEMO_PASSWORD, ", ".join(f"{u} ({r})" for u, _f, _l, _o, r in DEMO_PEOPLE)
+            )
         )
         if not options["serve"]:
             return
-        worker = subprocess.Popen(  # noqa: S603 - our own interpreter and command
+        worker = subprocess.Popen(
             [sys.executable, "-m", "paraat.cli", "db_worker", "--interval", "0.5"]
         )
         try:

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from paraat.accounts.models import User
+from paraat.measures.models import Measure, Package, TimelineEvent
+from paraat.measures.selectors import jurisdiction_netherlands, measures_in_force
+from paraat.web.demo import demo_load
+
+CHECK = Path(__file__).resolve().parents[2] / "measures" / "demo_data" / "check_nl_measures.py"
+
+
+@pytest.mark.django_db
+def test_demo_load_is_complete_and_idempotent(shared_data: Path) -> None:
+    summary = demo_load(data_dir=shared_data)
+    assert summary["users"] == 9
+    assert User.objects.filter(is_fictional=True).count() == 9
+    assert Measure.objects.count() == summary["measures"] >= 40
+    assert Package.objects.count() == summary["packages"] >= 25
+    nl = jurisdiction_netherlands()
+    assert nl is not None
+    curfew_day = measures_in_force(user=AnonymousUser(), jurisdiction=nl, day=dt.date(2021, 2, 1))
+    assert "C6" in {item.measure.oxcgrt_indicator for item in curfew_day.items}
+    events = TimelineEvent.objects.count()
+    demo_load(data_dir=shared_data)  # a second run adds nothing
+    assert Measure.objects.count() == summary["measures"]
+    assert TimelineEvent.objects.count() == events
+
+
+def test_demo_catalog_follows_the_published_stringency_index(shared_data: Path) -> None:
+    """The catalog's packages reproduce OxCGRT's NL stringency index closely (mean |Δ| < 5)."""
+    series = shared_data / "oxcgrt" / "OxCGRT_timeseries_StringencyIndex_v1_selection.csv"
+    result = subprocess.run(
+        [sys.executable, str(CHECK), "--oxcgrt", str(series), "--max-mad", "5"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
