@@ -27,6 +27,7 @@ from paraat.jobs.services import JobInputError, job_create, job_run
 from paraat.measures.models import AppliesTo, IndexSource, IndexValue, Jurisdiction, PolicyRecord
 from paraat.measures.services import jurisdiction_get_or_create
 from paraat_core.oxcgrt.csvio import (
+    TIMESERIES_KEY_COLUMNS,
     JurisdictionKey,
     OxcgrtFormatError,
     PolicyTable,
@@ -38,15 +39,7 @@ from paraat_core.oxcgrt.indices import INDEX_COLUMNS
 
 Progress = Callable[[int, int, str], None]
 BATCH = 5000
-TIMESERIES_HEADER = [
-    "CountryCode",
-    "CountryName",
-    "RegionCode",
-    "RegionName",
-    "CityCode",
-    "CityName",
-    "Jurisdiction",
-]
+TIMESERIES_HEADER = list(TIMESERIES_KEY_COLUMNS)
 _TIMESERIES_NAME = re.compile(r"OxCGRT_timeseries_([A-Za-z]+Index)", re.IGNORECASE)
 _KNOWN_TIMESERIES = {
     "stringencyindex": "StringencyIndex",
@@ -214,27 +207,21 @@ def _import_daily(
     values: list[IndexValue] = []
     for name in INDEX_COLUMNS:
         column = computed.values(name)
-        for i in np.flatnonzero(~np.isnan(column)).tolist():
-            values.append(
-                IndexValue(
-                    jurisdiction=jurisdictions[i],
-                    date=days[i],
-                    index=name,
-                    source=IndexSource.COMPUTED,
-                    value=float(column[i]),
-                )
+        found = {
+            IndexSource.COMPUTED: (
+                (i, float(column[i])) for i in np.flatnonzero(~np.isnan(column)).tolist()
+            ),
+            IndexSource.PUBLISHED: (
+                (i, v) for i, v in enumerate(published.get(name, [])) if v is not None
+            ),
+        }
+        values.extend(
+            IndexValue(
+                jurisdiction=jurisdictions[i], date=days[i], index=name, source=source, value=value
             )
-        for i, value in enumerate(published.get(name, [])):
-            if value is not None:
-                values.append(
-                    IndexValue(
-                        jurisdiction=jurisdictions[i],
-                        date=days[i],
-                        index=name,
-                        source=IndexSource.PUBLISHED,
-                        value=value,
-                    )
-                )
+            for source, pairs in found.items()
+            for i, value in pairs
+        )
     IndexValue.objects.bulk_create(values, batch_size=BATCH)
     progress(n, n, f"{display_name}: klaar")
     return {

@@ -251,7 +251,10 @@ def make_synthetic_file(path: str | os.PathLike[str], rows: int, seed: int = 0) 
     cols["CountryCode"] = per_group(country)
     cols["RegionName"] = per_group([f"Region {g}" if s else "" for g, s in enumerate(subnational)])
     cols["RegionCode"] = per_group(
-        [f"{c}_R{g % 50}" if s else "" for g, (c, s) in enumerate(zip(country, subnational))]
+        [
+            f"{c}_R{g % 50}" if s else ""
+            for g, (c, s) in enumerate(zip(country, subnational, strict=True))
+        ]
     )
     cols["Jurisdiction"] = per_group(["STATE_TOTAL" if s else "NAT_TOTAL" for s in subnational])
     date_table = _text_table(
@@ -378,7 +381,7 @@ def run(rows: int = 200_000, *, seed: int = 0, repeat: int = 3) -> dict[str, flo
     Returns ``{"rows", "command_s", "pandas_read_s", "ratio"}`` with the best
     of ``repeat`` runs each; ``ratio = command_s / pandas_read_s``.
     """
-    import pandas as pd
+    import pandas as pd  # type: ignore[import-untyped]
 
     with tempfile.TemporaryDirectory(prefix="oxcgrt-bench-") as tmp:
         source = Path(tmp) / "OxCGRT_fullwithnotes_synthetic.csv"

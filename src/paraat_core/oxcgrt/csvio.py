@@ -41,7 +41,7 @@ import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Final, TextIO
+from typing import Any, Final, TextIO, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -92,18 +92,21 @@ class OxcgrtFormatError(ValueError):
         super().__init__(f"{where}: {message}")
 
 
+_T = TypeVar("_T")
+
+
 class _BadCell(Exception):
     """Raised inside the memo dictionaries for a string that does not parse."""
 
 
-class _Memo(dict[str, object]):
+class _Memo(dict[str, _T]):
     """``dict`` whose missing keys are parsed once by ``parse`` and cached."""
 
-    def __init__(self, parse: Callable[[str], object]) -> None:
+    def __init__(self, parse: Callable[[str], _T]) -> None:
         super().__init__()
         self._parse = parse
 
-    def __missing__(self, key: str) -> object:
+    def __missing__(self, key: str) -> _T:
         value = self._parse(key)
         self[key] = value
         return value
@@ -192,13 +195,13 @@ def _fast_block(
     ends[-1] = buf.shape[0]
     lens = (ends - starts).reshape(n, width)
     padded = np.concatenate((buf, np.zeros(4, dtype=np.uint8)))
-    starts = starts.reshape(n, width)
-    digit = padded[starts].astype(np.int16) - 48
+    at = starts.reshape(n, width)
+    digit = padded[at].astype(np.int16) - 48
     filled = lens > 0
     good = (lens == 0) | (((lens == 1) | (lens == 3) | (lens == 4)) & (digit >= 0) & (digit <= 9))
     long = lens >= 3
-    good &= ~long | ((padded[starts + 1] == 46) & (padded[starts + 2] == 48))
-    good &= (lens != 4) | (padded[starts + 3] == 48)
+    good &= ~long | ((padded[at + 1] == 46) & (padded[at + 2] == 48))
+    good &= (lens != 4) | (padded[at + 3] == 48)
     ok = good.all(axis=0)
     return np.where(filled, digit, -1).astype(np.int8), ok
 
@@ -355,13 +358,13 @@ class _Reader:
 
     def _convert(
         self,
-        memo: _Memo,
+        memo: _Memo[Any],
         cells: Sequence[str],
         column: int,
         first_row: int,
         layout: _Layout,
         dtype: type[np.generic],
-    ) -> NDArray[np.generic]:
+    ) -> NDArray[Any]:
         try:
             return np.fromiter(map(memo.__getitem__, cells), dtype=dtype, count=len(cells))
         except _BadCell:
@@ -510,11 +513,13 @@ class _Reader:
                 np.float64,
             )
 
-        def small_column(slot: int, memo: _Memo, header_index: int) -> NDArray[np.int8]:
+        def small_column(slot: int, memo: _Memo[int], header_index: int) -> NDArray[np.int8]:
             if fast_ok[slot]:
                 return block[:, slot]
-            converted = self._convert(memo, column(slot), header_index, first_row, layout, np.int8)
-            return converted  # type: ignore[return-value]
+            converted: NDArray[np.int8] = self._convert(
+                memo, column(slot), header_index, first_row, layout, np.int8
+            )
+            return converted
 
         values: dict[tuple[str, str], NDArray[np.int8]] = {}
         flags: dict[tuple[str, str], NDArray[np.int8]] = {}
@@ -698,7 +703,7 @@ def _parallel_chunks(
                 for a, b in itertools.pairwise(bounds)
             ]
             results = [f.result() for f in futures]
-    except Exception:  # noqa: BLE001 - any pool trouble: read serially instead
+    except Exception:  # any pool trouble: read serially instead
         return None
     parts: list[_Chunk] = []
     offset = 0
@@ -738,7 +743,7 @@ def read_policy_table(path: str | os.PathLike[str], *, workers: int | None = Non
         layout, parts = done
     else:
         with _gc_paused():
-            for layout, chunk in reader.chunks():
+            for layout, chunk in reader.chunks():  # noqa: B007 - layout is used below
                 parts.append(chunk)
     if layout is None:
         # Header only: build an empty layout-driven table.
@@ -816,10 +821,7 @@ _NEEDS_QUOTING: Final = re.compile(r'[",\r\n]|^\s|\s$')
 
 def _plain_keys(table: PolicyTable) -> bool:
     """True when no key cell needs quoting (checked on the distinct values only)."""
-    for k in KEY_COLUMNS:
-        if any(_NEEDS_QUOTING.search(v) for v in set(table.keys[k])):
-            return False
-    return True
+    return not any(_NEEDS_QUOTING.search(v) for k in KEY_COLUMNS for v in set(table.keys[k]))
 
 
 def _formatted(h: NDArray[np.int32]) -> list[str]:
@@ -886,10 +888,8 @@ def _write_indices(
                 writer.writerows(rows)
         os.replace(tmp, out)
     except BaseException:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
-        except FileNotFoundError:
-            pass
         raise
 
 
@@ -931,6 +931,10 @@ class PolicyRecord:
     population_vaccinated: float | None
 
 
+def _as_list(arr: NDArray[np.int8] | None, blank: list[int]) -> list[int]:
+    return blank if arr is None else [int(x) for x in arr.tolist()]
+
+
 def _pair(value: int, flag: int) -> Policy:
     return (None if value < 0 else value, None if flag < 0 else flag)
 
@@ -955,12 +959,14 @@ def iter_policy_records(
             if any((c, pop) in layout.policy for pop in ("E", "NV", "V"))
         ]
 
-        def col(code: str, pop: str, flags: bool) -> list[int]:
-            arr = (chunk.flags if flags else chunk.values).get((code, pop))
-            return blank if arr is None else arr.tolist()
-
         per_code = {
-            c: {pop: (col(c, pop, False), col(c, pop, True)) for pop in ("E", "NV", "V")}
+            c: {
+                pop: (
+                    _as_list(chunk.values.get((c, pop)), blank),
+                    _as_list(chunk.flags.get((c, pop)), blank),
+                )
+                for pop in ("E", "NV", "V")
+            }
             for c in codes
         }
         split = {c for c in codes if (c, "NV") in layout.policy or (c, "V") in layout.policy}
@@ -1115,7 +1121,15 @@ def read_timeseries(path: str | os.PathLike[str]) -> Timeseries:
             who: list[TimeseriesJurisdiction] = []
             values: list[list[float | None]] = []
             width = len(header)
-            for rownum, row in enumerate(reader, start=2):
+            rownum = 1
+            while True:
+                rownum += 1
+                try:
+                    row = next(reader)
+                except StopIteration:
+                    break
+                except csv.Error as exc:
+                    raise OxcgrtFormatError(file, rownum, None, str(exc)) from exc
                 if not row:
                     continue
                 if len(row) != width:
@@ -1142,10 +1156,10 @@ def read_timeseries(path: str | os.PathLike[str]) -> Timeseries:
                             ) from None
                     raise  # pragma: no cover
         except csv.Error as exc:
-            raise OxcgrtFormatError(file, reader.line_num or None, None, str(exc)) from exc
+            raise OxcgrtFormatError(file, 1, None, str(exc)) from exc
         except UnicodeDecodeError as exc:
             raise OxcgrtFormatError(file, None, None, f"not UTF-8 text: {exc}") from exc
-    return Timeseries(file, who, dates, values)  # type: ignore[arg-type]
+    return Timeseries(file, who, dates, values)
 
 
 __all__ = [

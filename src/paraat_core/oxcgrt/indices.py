@@ -218,7 +218,7 @@ def _scalar_columns(policies: Mapping[str, object], allowed: Iterable[str]) -> P
         else:
             value, flag = policy, None
         if value is not None:
-            _check_scalar(code, value, flag)  # type: ignore[arg-type]
+            _check_scalar(code, value, flag)
         values[code] = np.array([MISSING if value is None else value], dtype=np.int8)
         flags[code] = np.array([MISSING if flag is None else flag], dtype=np.int8)
     return PolicyColumns(values, flags)
@@ -268,7 +268,8 @@ def round_half_even_div(num: IntArray, den: int | IntArray) -> IntArray:
     q, r = np.divmod(num, den)
     twice = 2 * r
     up = (twice > den) | ((twice == den) & (q % 2 == 1))
-    return q + up.astype(np.int64)
+    out: IntArray = q + up.astype(np.int64)
+    return out
 
 
 def _as_int_column(arr: NDArray[np.integer], n: int, what: str) -> IntArray:
@@ -311,11 +312,8 @@ def _units(code: str, v: IntArray, f: IntArray) -> IntArray:
     ind = INDICATORS[code]
     assert ind.max_value is not None
     scale = (_UNITS_PER_SUBINDEX // 2) // ind.max_value
-    if ind.has_flag:
-        u = (2 * v - 1 + np.maximum(f, 0)) * scale
-    else:
-        u = 2 * v * scale
-    u = np.where(v > 0, u, 0)
+    penalty = 1 - np.maximum(f, 0) if ind.has_flag else 0
+    u = np.where(v > 0, (2 * v - penalty) * scale, 0)
     return np.where(v >= 0, u, MISSING)
 
 
