@@ -163,3 +163,13 @@ class DayForm(forms.Form):
     day = forms.DateField(
         label=_("Dag"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+
+class VaccinatedShareForm(forms.Form):
+    vaccinated = forms.FloatField(
+        label=_("Aandeel volledig gevaccineerden (%)"),
+        min_value=0,
+        max_value=100,
+        required=False,
+        help_text=_("Voor het populatiegewogen gemiddelde (WeightedAverage); leeg = 0%."),
+    )

@@ -22,6 +22,7 @@ from paraat.measures.forms import (
     OxcgrtUploadForm,
     PackageForm,
     PackageItemFormSet,
+    VaccinatedShareForm,
 )
 from paraat.measures.models import MeasureCategory, PackageKind
 from paraat.measures.services import PackageData
@@ -147,13 +148,18 @@ def package_detail(request: HttpRequest, key: str) -> HttpResponse:
     if package is None:
         raise Http404
     items = [item for item in package.items.all() if can_view(user=request.user, obj=item.measure)]
+    vaccinated_form = VaccinatedShareForm(request.GET or None)
+    share = vaccinated_form.cleaned_data["vaccinated"] if vaccinated_form.is_valid() else None
     return render(
         request,
         "measures/package_detail.html",
         {
             "package": package,
             "items": items,
-            "whatif": package_what_if(package=package, items=items),
+            "vaccinated_form": vaccinated_form,
+            "whatif": package_what_if(
+                package=package, items=items, vaccinated_percent=share or 0.0
+            ),
             "history": _history(request, package),
         },
     )

@@ -212,3 +212,15 @@ def test_timeline_page_and_csv(client) -> None:
     api = client.get("/api/v1/timeline/netherlands/?day=2020-03-23").json()
     assert api["day"]["measures"][0]["name"] == "Scholen dicht"
     assert client.get("/api/v1/timeline/netherlands/?day=2020-13-01").status_code == 400
+
+
+def test_package_page_what_if_with_vaccinated_share(client) -> None:
+    package = PackageFactory(key="ctb", vaccination_differentiation=True)
+    measure = MeasureFactory(key="horeca", oxcgrt_indicator="C2", level=2)
+    PackageItemFactory(package=package, measure=measure, applies_to="non_vaccinated", level=2)
+    PackageItemFactory(package=package, measure=measure, applies_to="vaccinated", level=0)
+    # NV: C2 = 2 general → 66.67 → stringency 7.41; V: 0. With 60 % vaccinated: 0.4 · 7.41 = 2.96.
+    page = client.get("/pakketten/ctb/?vaccinated=60").content.decode()
+    assert "2.96" in page.replace(",", ".")
+    bad = client.get("/pakketten/ctb/?vaccinated=150")
+    assert bad.status_code == 200 and "100" in bad.content.decode()
