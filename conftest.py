@@ -4,10 +4,20 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
+# Hypothesis keeps its caches in a temporary folder, removed after the run (no files left).
+_HYPOTHESIS_DIR = tempfile.mkdtemp(prefix="paraat-hypothesis-")
+os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", _HYPOTHESIS_DIR)
+
+import pytest  # noqa: E402
+from hypothesis import settings as hypothesis_settings  # noqa: E402
+
+# Hypothesis keeps no example database in the checkout: tests leave no files behind.
+hypothesis_settings.register_profile("paraat", database=None)
+hypothesis_settings.load_profile("paraat")
 
 REPO = Path(__file__).resolve().parent
 SHARED_DATA = Path(os.environ.get("PARAAT_SHARED_DATA_DIR", REPO.parent / "shared" / "data"))
@@ -25,7 +35,8 @@ CHROMIUM_ARGS = [
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """Remove the temporary data directory the test settings created."""
+    """Remove the temporary folders the test run created."""
+    shutil.rmtree(_HYPOTHESIS_DIR, ignore_errors=True)
     try:
         from django.conf import settings
 

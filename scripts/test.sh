@@ -4,12 +4,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/_venv.sh
-unset DATABASE_URL_SQLITE
 pg_url=${PARAAT_TEST_POSTGRES_URL:-${DATABASE_URL:-postgres://postgres@localhost:5432/test}}
 unset DATABASE_URL
 
 echo "== test suite on SQLite =="
-.venv/bin/python -m pytest "$@"
+if [ $# -eq 0 ]; then
+  # The pure core in its own (single-threaded) process, then the Django apps.
+  .venv/bin/python -m pytest tests
+  .venv/bin/python -m pytest src/paraat
+else
+  .venv/bin/python -m pytest "$@"
+fi
 
 if .venv/bin/python - "$pg_url" <<'PY'
 import sys
@@ -22,7 +27,8 @@ except Exception as exc:  # noqa: BLE001
 PY
 then
   echo "== test suite on PostgreSQL ($pg_url) =="
-  DATABASE_URL="$pg_url" .venv/bin/python -m pytest "$@"
+  # The core never touches a database; the Django apps run again on PostgreSQL.
+  DATABASE_URL="$pg_url" .venv/bin/python -m pytest "${@:-src/paraat}"
 elif [ "${PARAAT_REQUIRE_POSTGRES:-0}" = "1" ]; then
   echo "PostgreSQL is required here (PARAAT_REQUIRE_POSTGRES=1) but not reachable." >&2
   exit 1

@@ -4,7 +4,8 @@ import os
 import tempfile
 
 os.environ.setdefault("PARAAT_SECRET_KEY", "test-only-secret-key-not-for-production")
-os.environ.setdefault("PARAAT_DATA_DIR", tempfile.mkdtemp(prefix="paraat-test-"))
+if "PARAAT_DATA_DIR" not in os.environ:  # subprocesses of a test run share the parent's
+    os.environ["PARAAT_DATA_DIR"] = tempfile.mkdtemp(prefix="paraat-test-")
 
 from paraat.conf.settings import *  # noqa: F403
 

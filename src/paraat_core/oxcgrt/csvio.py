@@ -166,6 +166,47 @@ def _parse_key(s: str) -> str:
     return s
 
 
+def _local_groups(
+    key_columns: list[list[str]], n: int
+) -> tuple[list[tuple[str, str, str, str]], NDArray[np.int32]]:
+    """Number the jurisdictions of a chunk.  Key strings are interned by the
+    reader's memo, so equal keys are the same object and consecutive rows can
+    be compared by identity; only rows where a key changes are hashed."""
+    change = np.zeros(n, dtype=bool)
+    if n:
+        change[0] = True
+    for col in key_columns:
+        if n > 1:
+            change[1:] |= np.fromiter(
+                map(operator.is_not, col[1:], col[:-1]), dtype=bool, count=n - 1
+            )
+    local: dict[tuple[str, str, str, str], int] = {}
+    starts = np.flatnonzero(change)
+    ids = np.array(
+        [
+            local.setdefault(
+                (key_columns[0][i], key_columns[1][i], key_columns[2][i], key_columns[3][i]),
+                len(local),
+            )
+            for i in starts.tolist()
+        ],
+        dtype=np.int32,
+    )
+    segment = np.cumsum(change) - 1
+    return list(local), ids[segment] if n else np.zeros(0, dtype=np.int32)
+
+
+def _fast_weights(cells: Sequence[str]) -> NDArray[np.float64] | None:
+    """PopulationVaccinated when every cell is a plain percentage; else ``None``."""
+    try:
+        w = np.fromiter(map(float, cells), dtype=np.float64, count=len(cells))
+    except ValueError:
+        return None
+    if not (np.isfinite(w).all() and (w >= 0).all() and (w <= 100).all()):
+        return None
+    return w
+
+
 def _fast_block(
     picked: Sequence[tuple[str, ...]], width: int
 ) -> tuple[NDArray[np.int8], NDArray[np.bool_]]:
@@ -335,6 +376,8 @@ class _Chunk:
     flags: dict[tuple[str, str], NDArray[np.int8]]
     weight: NDArray[np.float64] | None
     notes: dict[str, list[str]] | None
+    group_keys: list[tuple[str, str, str, str]]  # distinct jurisdictions in this chunk
+    group_local: NDArray[np.int32]  # per row: index into group_keys
 
 
 class _Reader:
@@ -351,6 +394,24 @@ class _Reader:
         self._key = _Memo(_parse_key)
         self.rows_seen = 0
         self.trailing_blank = False
+
+    def _decode_error(self, exc: UnicodeDecodeError) -> OxcgrtFormatError:
+        """Locate the first byte that is not UTF-8 (text is decoded in blocks,
+        so the reader's position does not tell which record holds it)."""
+        try:
+            data = self.path.read_bytes()
+            if data.startswith(b"\xef\xbb\xbf"):
+                data = data[3:]
+            data.decode("utf-8")
+        except UnicodeDecodeError as found:
+            before = data[: found.start].decode("utf-8")
+            records = sum(1 for _ in csv.reader(io.StringIO(before, newline="")))
+            fresh = before == "" or before.endswith("\n")
+            row = records + 1 if fresh else records
+            return OxcgrtFormatError(self.file, max(row, 1), None, f"not UTF-8 text: {found}")
+        except (OSError, csv.Error):
+            pass
+        return OxcgrtFormatError(self.file, None, None, f"not UTF-8 text: {exc}")
 
     def _fail(self, row: int | None, column: int | None, message: str, layout: _Layout) -> None:
         name = None if column is None else layout.header[column]
@@ -387,7 +448,7 @@ class _Reader:
             except csv.Error as exc:
                 raise OxcgrtFormatError(self.file, 1, None, f"CSV syntax error: {exc}") from exc
             except UnicodeDecodeError as exc:
-                raise OxcgrtFormatError(self.file, 1, None, f"not UTF-8 text: {exc}") from exc
+                raise self._decode_error(exc) from exc
             if header is None:
                 raise OxcgrtFormatError(self.file, 1, None, "empty file: no header row")
             layout = _layout(header, self.file)
@@ -442,9 +503,7 @@ class _Reader:
                         self.file, number, None, f"CSV syntax error: {exc}"
                     ) from exc
                 except UnicodeDecodeError as exc:
-                    raise OxcgrtFormatError(
-                        self.file, number, None, f"not UTF-8 text: {exc}"
-                    ) from exc
+                    raise self._decode_error(exc) from exc
                 if not row:
                     if blank_at is None:
                         blank_at = number
@@ -504,6 +563,8 @@ class _Reader:
         keys["Date"] = list(map(self._key.__getitem__, date_cells))
         weight = None
         if layout.population_vaccinated is not None:
+            weight = _fast_weights(column(slots["pv"]))
+        if layout.population_vaccinated is not None and weight is None:
             weight = self._convert(
                 self._weight,
                 column(slots["pv"]),
@@ -545,7 +606,10 @@ class _Reader:
         notes = None
         if self.with_notes:
             notes = {code: column(slots["n:" + code]) for code in layout.notes}
-        return _Chunk(first_row, keys, days, values, flags, weight, notes)
+        group_keys, group_local = _local_groups(
+            [keys[k] for k in ("CountryCode", "RegionCode", "CityCode", "Jurisdiction")], n
+        )
+        return _Chunk(first_row, keys, days, values, flags, weight, notes, group_keys, group_local)
 
 
 # --------------------------------------------------------------------------- tables
@@ -694,15 +758,18 @@ def _parallel_chunks(
     # (a threaded web server therefore reads serially).
     if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() != 1:
         return None
+    segments = list(itertools.pairwise(bounds))
     try:
         with ProcessPoolExecutor(
-            max_workers=len(bounds) - 1, mp_context=multiprocessing.get_context("fork")
+            max_workers=len(segments) - 1, mp_context=multiprocessing.get_context("fork")
         ) as pool:
             futures = [
                 pool.submit(_segment_worker, str(path), a, b, header, with_notes)
-                for a, b in itertools.pairwise(bounds)
+                for a, b in segments[1:]
             ]
-            results = [f.result() for f in futures]
+            # This process parses the first segment meanwhile.
+            first = _segment_worker(str(path), *segments[0], header, with_notes)
+            results = [first, *(f.result() for f in futures)]
     except Exception:  # any pool trouble: read serially instead
         return None
     parts: list[_Chunk] = []
@@ -762,20 +829,13 @@ def read_policy_table(path: str | os.PathLike[str], *, workers: int | None = Non
         keys[k] = list(itertools.chain.from_iterable(p.keys[k] for p in parts))
     days = np.concatenate([p.days for p in parts]) if parts else np.zeros(0, dtype=np.int64)
     group_ids: dict[tuple[str, str, str, str], int] = {}
-    groups = np.fromiter(
-        (
-            group_ids.setdefault(key, len(group_ids))
-            for key in zip(
-                keys["CountryCode"],
-                keys["RegionCode"],
-                keys["CityCode"],
-                keys["Jurisdiction"],
-                strict=True,
-            )
-        ),
-        dtype=np.int64,
-        count=n,
-    )
+    group_parts = []
+    for p in parts:
+        remap = np.array(
+            [group_ids.setdefault(key, len(group_ids)) for key in p.group_keys], dtype=np.int64
+        )
+        group_parts.append(remap[p.group_local] if len(remap) else np.zeros(0, np.int64))
+    groups = np.concatenate(group_parts) if group_parts else np.zeros(0, dtype=np.int64)
     pops: dict[str, tuple[dict[str, NDArray[np.int8]], dict[str, NDArray[np.int8]]]] = {
         p: ({}, {}) for p in ("E", "NV", "V")
     }

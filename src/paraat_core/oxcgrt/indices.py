@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Final, TypeAlias
+from typing import Any, Final, TypeAlias
 
 import numpy as np
 from numpy.typing import NDArray
@@ -40,7 +40,7 @@ from .indicators import (
 )
 
 Int8Array: TypeAlias = NDArray[np.int8]
-IntArray: TypeAlias = NDArray[np.int64]
+IntArray: TypeAlias = NDArray[np.signedinteger[Any]]
 FloatArray: TypeAlias = NDArray[np.float64]
 BoolArray: TypeAlias = NDArray[np.bool_]
 
@@ -272,13 +272,17 @@ def round_half_even_div(num: IntArray, den: int | IntArray) -> IntArray:
     return out
 
 
-def _as_int_column(arr: NDArray[np.integer], n: int, what: str) -> IntArray:
+def _as_int_column(
+    arr: NDArray[np.integer], n: int, what: str, dtype: type[np.integer] = np.int64
+) -> IntArray:
     a = np.asarray(arr)
     if a.shape != (n,):
         raise ValueError(f"{what}: expected shape ({n},), got {a.shape}")
     if not np.issubdtype(a.dtype, np.integer):
         raise ValueError(f"{what}: expected an integer array, got {a.dtype}")
-    return a.astype(np.int64, copy=False)
+    if dtype is not np.int64 and (a.min(initial=0) < -1 or a.max(initial=0) > 127):
+        dtype = np.int64  # out of range anyway: keep the value for the error message
+    return a.astype(dtype, copy=False)
 
 
 def _validated(
@@ -288,7 +292,7 @@ def _validated(
         return None
     ind = INDICATORS[code]
     assert ind.max_value is not None
-    v = _as_int_column(cols.values[code], n, f"{code} {variant} values")
+    v = _as_int_column(cols.values[code], n, f"{code} {variant} values", np.int16)
     bad = (v < MISSING) | (v > ind.max_value)
     if bad.any():
         row = int(np.argmax(bad))
@@ -297,9 +301,9 @@ def _validated(
         )
     f_raw = cols.flags.get(code)
     if f_raw is None or not ind.has_flag:
-        f = np.full(n, MISSING, dtype=np.int64)
+        f = np.full(n, MISSING, dtype=np.int16)
     else:
-        f = _as_int_column(f_raw, n, f"{code} {variant} flags")
+        f = _as_int_column(f_raw, n, f"{code} {variant} flags", np.int16)
         bad = (f < MISSING) | (f > 1)
         if bad.any():
             row = int(np.argmax(bad))
@@ -312,9 +316,21 @@ def _units(code: str, v: IntArray, f: IntArray) -> IntArray:
     ind = INDICATORS[code]
     assert ind.max_value is not None
     scale = (_UNITS_PER_SUBINDEX // 2) // ind.max_value
-    penalty = 1 - np.maximum(f, 0) if ind.has_flag else 0
-    u = np.where(v > 0, (2 * v - penalty) * scale, 0)
-    return np.where(v >= 0, u, MISSING)
+    u = (2 * v - 1 + np.maximum(f, 0)) * scale if ind.has_flag else 2 * v * scale
+    u[v == 0] = 0
+    u[v < 0] = MISSING
+    return u.astype(np.int16, copy=False)
+
+
+def _sum_units(columns: list[IntArray], n: int) -> tuple[IntArray, IntArray]:
+    """Sum of the present units and the number of present indicators per row."""
+    total = np.zeros(n, dtype=np.int64)
+    count = np.zeros(n, dtype=np.int64)
+    for u in columns:
+        present = u >= 0
+        count += present
+        total += np.where(present, u, 0)
+    return total, count
 
 
 def _legacy_units(code: str, v: IntArray, f: IntArray) -> IntArray:
@@ -344,7 +360,7 @@ class _Order:
 def _make_order(
     groups: IntArray | None, days: IntArray | None, has_data: BoolArray, n: int
 ) -> _Order | None:
-    if days is None:
+    if days is None or n == 0:
         return None
     g = np.zeros(n, dtype=np.int64) if groups is None else groups
     order = np.lexsort((days, g)).astype(np.int64)
@@ -472,7 +488,7 @@ def compute_indices(
     g = None if groups is None else _as_int_column(groups, n, "groups")
     d = None if days is None else _as_int_column(days, n, "days")
 
-    blank = np.full(n, MISSING, dtype=np.int64)
+    blank = np.full(n, MISSING, dtype=np.int16)
     e_cols: dict[str, tuple[IntArray, IntArray]] = {}
     for code in INDEX_INDICATORS:
         got = _validated(everyone, code, "E", n)
@@ -527,9 +543,9 @@ def compute_indices(
         sums: dict[str, IntArray] = {}
         counted = PRESENCE_MEMBERS[name]
         for pop in ("NonVaccinated", "Vaccinated"):
-            u = np.stack([units[pop][c] for c in members])
-            count = np.stack([units[pop][c] >= 0 for c in counted]).sum(axis=0)
-            total = np.where(u >= 0, u, 0).sum(axis=0).astype(np.int64)
+            total, count = _sum_units([units[pop][c] for c in members], n)
+            if counted != members:
+                _, count = _sum_units([units[pop][c] for c in counted], n)
             sums[pop] = total
             h = round_half_even_div(250 * total, 3 * k)
             col = f"{name}_{pop}"
@@ -544,9 +560,9 @@ def compute_indices(
             out[col] = np.where(ok, h, MISSING)
             display[col] = _display_only(out[col], order)
 
-    es_units = np.stack([units["NonVaccinated"][c] for c in INDEX_MEMBERS[ECONOMIC_SUPPORT]])
-    es_count = (es_units >= 0).sum(axis=0)
-    es_total = np.where(es_units >= 0, es_units, 0).sum(axis=0).astype(np.int64)
+    es_total, es_count = _sum_units(
+        [units["NonVaccinated"][c] for c in INDEX_MEMBERS[ECONOMIC_SUPPORT]], n
+    )
     out[ECONOMIC_SUPPORT], display[ECONOMIC_SUPPORT] = _apply_rules(
         round_half_even_div(250 * es_total, 6), es_count, 2, order
     )

@@ -34,6 +34,7 @@ class Command(BaseCommand):
             self._import(options["files"])
 
     def _indices(self, source: Path, target: Path, extra: bool) -> None:
+        # The same code as `paraat oxcgrt indices`, which runs it without starting Django.
         if not source.is_file():
             raise CommandError(f"{source}: file not found")
         try:
