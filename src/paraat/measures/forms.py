@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
+from paraat.accounts.models import Confidentiality
 from paraat.measures.models import (
     AppliesTo,
     GeographicScope,
@@ -172,4 +173,28 @@ class VaccinatedShareForm(forms.Form):
         max_value=100,
         required=False,
         help_text=_("Voor het populatiegewogen gemiddelde (WeightedAverage); leeg = 0%."),
+    )
+
+
+class TimelineEventForm(forms.Form):
+    date = forms.DateField(label=_("Datum"), widget=forms.DateInput(attrs={"type": "date"}))
+    title_nl = forms.CharField(label=_("Titel (Nederlands)"), max_length=300)
+    title_en = forms.CharField(label=_("Titel (Engels)"), max_length=300, required=False)
+    kind = forms.ChoiceField(
+        label=_("Soort"),
+        choices=[
+            ("press_conference", _("persconferentie")),
+            ("decision", _("besluit")),
+            ("law", _("wet of regeling")),
+            ("advice", _("advies")),
+            ("other", _("overig")),
+        ],
+    )
+    source = forms.CharField(
+        label=_("Bron"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    confidentiality = forms.ChoiceField(
+        label=_("Vertrouwelijkheid"),
+        choices=Confidentiality.choices,
+        initial=Confidentiality.PUBLIC,
     )

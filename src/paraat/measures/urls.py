@@ -14,6 +14,7 @@ urlpatterns = [
     path("pakketten/<slug:key>/bewerken/", views.package_edit, name="package_edit"),
     path("tijdlijn/", views.timeline_page, name="timeline"),
     path("tijdlijn/csv/", views.timeline_csv, name="timeline_csv"),
+    path("tijdlijn/gebeurtenis/", views.timeline_event_create, name="timeline_event_create"),
     path("oxcgrt/import/", views.oxcgrt_import, name="oxcgrt_import"),
     path("jurisdicties/", views.jurisdiction_list, name="jurisdiction_list"),
     path("jurisdicties/<int:pk>/", views.jurisdiction_detail, name="jurisdiction_detail"),

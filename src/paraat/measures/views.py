@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_not_required, permission_requir
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from paraat.accounts.selectors import can_view
@@ -22,6 +23,7 @@ from paraat.measures.forms import (
     OxcgrtUploadForm,
     PackageForm,
     PackageItemFormSet,
+    TimelineEventForm,
     VaccinatedShareForm,
 )
 from paraat.measures.models import MeasureCategory, PackageKind
@@ -313,3 +315,20 @@ def jurisdiction_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "measures/jurisdiction_detail.html",
         {"view": view, "day_error": bool(raw_day) and view.day is None, "raw_day": raw_day or ""},
     )
+
+
+@permission_required("measures.add_timelineevent", raise_exception=True)
+def timeline_event_create(request: HttpRequest) -> HttpResponse:
+    jurisdiction = selectors.jurisdiction_netherlands()
+    if jurisdiction is None:
+        raise Http404
+    form = TimelineEventForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            event = services.timeline_event_create(jurisdiction=jurisdiction, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("De gebeurtenis is toegevoegd aan de tijdlijn."))
+            return redirect(f"{reverse('measures:timeline')}?day={event.date.isoformat()}#in-force")
+    return render(request, "measures/timeline_event_form.html", {"form": form})

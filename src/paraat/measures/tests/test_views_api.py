@@ -224,3 +224,24 @@ def test_package_page_what_if_with_vaccinated_share(client) -> None:
     assert "2.96" in page.replace(",", ".")
     bad = client.get("/pakketten/ctb/?vaccinated=150")
     assert bad.status_code == 200 and "100" in bad.content.decode()
+
+
+def test_add_a_timeline_event(client, cpo, analyst) -> None:
+    JurisdictionFactory()
+    client.force_login(analyst)
+    assert client.get("/tijdlijn/gebeurtenis/").status_code == 403
+    client.force_login(cpo)
+    response = client.post(
+        "/tijdlijn/gebeurtenis/",
+        {
+            "date": "2021-01-20",
+            "title_nl": "Advies MIT over avondklok",
+            "kind": "advice",
+            "confidentiality": "public",
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "Advies MIT over avondklok" in page
+    bad = client.post("/tijdlijn/gebeurtenis/", {"date": "kapot", "title_nl": "", "kind": "x"})
+    assert bad.status_code == 200 and "errorlist" in bad.content.decode()
