@@ -30,6 +30,10 @@ class AccessGrantAdmin(admin.ModelAdmin):
         "revoked_at",
     ]
 
+    # Grants are made and revoked through accounts.services (which checks them), not here.
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
     def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False
 

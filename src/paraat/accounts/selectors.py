@@ -43,7 +43,10 @@ def visible_levels(*, user: AnyUser) -> list[str]:
         return [Confidentiality.PUBLIC]
     if user.is_superuser or user.has_perm("accounts.view_confidential"):
         return [Confidentiality.PUBLIC, Confidentiality.INTERNAL, Confidentiality.CONFIDENTIAL]
-    return [Confidentiality.PUBLIC, Confidentiality.INTERNAL]
+    if user_role_keys(user=user):
+        return [Confidentiality.PUBLIC, Confidentiality.INTERNAL]
+    # Logged in without any role (e.g. a deactivated role): like the public.
+    return [Confidentiality.PUBLIC]
 
 
 def filter_visible(*, user: AnyUser, queryset: QuerySet[M]) -> QuerySet[M]:
@@ -73,6 +76,19 @@ def can_view(*, user: AnyUser, obj: models.Model) -> bool:
     content_type = ContentType.objects.get_for_model(obj)
     return (
         _active_grants(user=user, content_type=content_type).filter(object_id=str(obj.pk)).exists()
+    )
+
+
+def api_token_exists(*, user: User) -> bool:
+    from rest_framework.authtoken.models import Token
+
+    return Token.objects.filter(user=user).exists()
+
+
+def can_view_history(*, user: AnyUser) -> bool:
+    """Change histories may hold earlier, more confidential versions: only for trusted roles."""
+    return user.is_authenticated and (
+        user.has_perm("accounts.view_confidential") or user.has_perm("accounts.view_audit")
     )
 
 

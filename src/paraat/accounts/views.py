@@ -7,11 +7,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from rest_framework.authtoken.models import Token
 
 from paraat.accounts import services
 from paraat.accounts.roles import ROLES_BY_KEY
-from paraat.accounts.selectors import user_role_keys
+from paraat.accounts.selectors import api_token_exists, user_role_keys
 
 
 class LoginView(auth_views.LoginView):
@@ -21,7 +20,7 @@ class LoginView(auth_views.LoginView):
 
 def profile(request: HttpRequest) -> HttpResponse:
     roles = [ROLES_BY_KEY[key] for key in user_role_keys(user=request.user)]
-    has_token = Token.objects.filter(user=request.user).exists()  # type: ignore[misc]
+    has_token = api_token_exists(user=request.user)  # type: ignore[arg-type]
     return render(request, "accounts/profile.html", {"roles": roles, "has_token": has_token})
 
 

@@ -20,8 +20,10 @@ def _date(value: str | None) -> dt.date | None:
 
 @permission_required("accounts.view_audit", raise_exception=True)
 def audit_list(request: HttpRequest) -> HttpResponse:
-    action_raw = request.GET.get("action", "")
-    action = int(action_raw) if action_raw.isdigit() else None
+    try:
+        action: int | None = int(request.GET.get("action", ""))
+    except ValueError:
+        action = None
     entries = audit_event_list(
         model=request.GET.get("model", ""),
         actor=request.GET.get("actor", ""),

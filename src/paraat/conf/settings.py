@@ -172,6 +172,7 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "admin",
     "axes",
     "auditlog",
+    "authtoken",  # a token's primary key is the secret itself: never copy it into the log
     "contenttypes",
     "django_tasks_db",
     "jobs.job",
@@ -189,7 +190,7 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     },
 )
 AUDITLOG_EXCLUDE_TRACKING_FIELDS = ("last_login",)
-AUDITLOG_MASK_TRACKING_FIELDS = ("password", "key")
+AUDITLOG_MASK_TRACKING_FIELDS = ("password",)
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "nl"

@@ -30,23 +30,24 @@ def indicator_upsert(
     licence: str = "",
     description: str = "",
     is_synthetic: bool = False,
-    confidentiality: str = Confidentiality.PUBLIC,
+    confidentiality: str = Confidentiality.INTERNAL,
 ) -> Indicator:
-    indicator, _created = Indicator.objects.update_or_create(
-        key=key,
-        defaults={
-            "name_nl": name_nl,
-            "name_en": name_en,
-            "unit": unit,
-            "frequency": frequency,
-            "source": source,
-            "licence": licence,
-            "description": description,
-            "is_synthetic": is_synthetic,
-            "confidentiality": confidentiality,
-        },
-    )
-    indicator.full_clean()
+    fields = {
+        "name_nl": name_nl,
+        "name_en": name_en,
+        "unit": unit,
+        "frequency": frequency,
+        "source": source,
+        "licence": licence,
+        "description": description,
+        "is_synthetic": is_synthetic,
+        "confidentiality": confidentiality,
+    }
+    indicator = Indicator.objects.filter(key=key).first() or Indicator(key=key)
+    for name, value in fields.items():
+        setattr(indicator, name, value)
+    indicator.full_clean()  # validate before writing
+    indicator.save()
     return indicator
 
 

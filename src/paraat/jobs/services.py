@@ -19,12 +19,14 @@ def job_create(*, kind: str, title: str, params: dict[str, Any], created_by: Use
     return Job.objects.create(kind=kind, title=title, params=params, created_by=created_by)
 
 
+@transaction.atomic
 def job_start(*, job: Job) -> Job:
     Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, started_at=timezone.now())
     job.refresh_from_db()
     return job
 
 
+@transaction.atomic
 def job_progress(*, job: Job, current: int, total: int, message: str = "") -> None:
     """Record progress outside any surrounding transaction's visibility concerns (one UPDATE)."""
     Job.objects.filter(pk=job.pk).update(
@@ -32,6 +34,7 @@ def job_progress(*, job: Job, current: int, total: int, message: str = "") -> No
     )
 
 
+@transaction.atomic
 def job_succeed(*, job: Job, result: dict[str, Any], message: str = "") -> Job:
     Job.objects.filter(pk=job.pk).update(
         status=JobStatus.SUCCEEDED,
@@ -43,6 +46,7 @@ def job_succeed(*, job: Job, result: dict[str, Any], message: str = "") -> Job:
     return job
 
 
+@transaction.atomic
 def job_fail(*, job: Job, error: str) -> Job:
     Job.objects.filter(pk=job.pk).update(
         status=JobStatus.FAILED, error=error, finished_at=timezone.now()

@@ -56,7 +56,7 @@ class MeasureSerializer(serializers.Serializer):  # type: ignore[type-arg]
     legal_basis = serializers.CharField(required=False, allow_blank=True, default="")
     coding_note = serializers.CharField(required=False, allow_blank=True, default="")
     confidentiality = serializers.ChoiceField(
-        choices=Confidentiality.choices, required=False, default=Confidentiality.PUBLIC
+        choices=Confidentiality.choices, required=False, default=Confidentiality.INTERNAL
     )
     is_synthetic = serializers.BooleanField(required=False, default=False)
     groups = serializers.ListField(child=serializers.SlugField(), required=False, default=list)
@@ -144,7 +144,7 @@ class PackageSerializer(serializers.Serializer):  # type: ignore[type-arg]
     description_nl = serializers.CharField(required=False, allow_blank=True, default="")
     description_en = serializers.CharField(required=False, allow_blank=True, default="")
     kind = serializers.ChoiceField(choices=PackageKind.choices, default=PackageKind.PLAN)
-    jurisdiction = serializers.PrimaryKeyRelatedField(queryset=Jurisdiction.objects.all())
+    jurisdiction = serializers.PrimaryKeyRelatedField(queryset=selectors.jurisdiction_list())
     scope = serializers.ChoiceField(
         choices=GeographicScope.choices, default=GeographicScope.GENERAL
     )
@@ -166,8 +166,6 @@ class PackageSerializer(serializers.Serializer):  # type: ignore[type-arg]
     items = PackageItemSerializer(many=True, required=False, default=list)
 
     def to_representation(self, instance: Package) -> dict[str, Any]:
-        user = self.context["request"].user
-        visible = set(selectors.measure_list(user=user).values_list("pk", flat=True))
         return {
             "key": instance.key,
             "name_nl": instance.name_nl,
@@ -193,8 +191,7 @@ class PackageSerializer(serializers.Serializer):  # type: ignore[type-arg]
                     "applies_to": item.applies_to,
                     "note": item.note,
                 }
-                for item in instance.items.all()
-                if item.measure_id in visible
+                for item in instance.items.all()  # visible measures only (selector)
             ],
         }
 
@@ -253,13 +250,17 @@ class PackageViewSet(
         )
 
     def perform_create(self, serializer: PackageSerializer) -> None:
-        serializer.instance = services.package_create(data=serializer.to_data())
+        package = services.package_create(data=serializer.to_data())
+        serializer.instance = self._reread(package)
 
     def perform_update(self, serializer: PackageSerializer) -> None:
         assert isinstance(serializer.instance, Package)
-        serializer.instance = services.package_update(
-            package=serializer.instance, data=serializer.to_data()
-        )
+        package = services.package_update(package=serializer.instance, data=serializer.to_data())
+        serializer.instance = self._reread(package)
+
+    def _reread(self, package: Package) -> Package | None:
+        """Read back through the selector so the response shows only visible items."""
+        return selectors.package_get(user=self.request.user, key=package.key)  # type: ignore[arg-type]
 
     def get_serializer(self, *args: Any, **kwargs: Any) -> Any:
         kwargs.pop("partial", None)
@@ -279,8 +280,7 @@ class PackageViewSet(
             raise serializers.ValidationError({"vaccinated_percent": "Not a number."}) from None
         if not 0 <= percent <= 100:
             raise serializers.ValidationError({"vaccinated_percent": "Must be within 0–100."})
-        visible = set(selectors.measure_list(user=request.user).values_list("pk", flat=True))  # type: ignore[arg-type]
-        items: list[PackageItem] = [i for i in package.items.all() if i.measure_id in visible]
+        items: list[PackageItem] = list(package.items.all())  # visible measures only
         result = package_what_if(package=package, items=items, vaccinated_percent=percent)
         return Response(
             {

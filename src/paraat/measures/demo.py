@@ -111,6 +111,7 @@ def nl_catalog_load(*, path: Path = DEMO_FILE) -> dict[str, int]:
                 title_en=e.get("title_en", ""),
                 kind=e.get("kind", "other"),
                 source=e.get("source", ""),
+                confidentiality=Confidentiality.PUBLIC,
             )
     return {
         "measures": len(data["measures"]),

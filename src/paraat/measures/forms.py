@@ -113,7 +113,7 @@ class PackageForm(forms.ModelForm):  # type: ignore[type-arg]
 
 class PackageItemForm(forms.Form):
     measure = forms.ModelChoiceField(
-        queryset=Measure.objects.all(), label=_("Maatregel"), required=False
+        queryset=Measure.objects.none(), label=_("Maatregel"), required=False
     )
     level = forms.IntegerField(label=_("Niveau"), min_value=0, max_value=5, required=False)
     geographic_scope = forms.ChoiceField(
@@ -123,6 +123,12 @@ class PackageItemForm(forms.Form):
         label=_("Geldt voor"), choices=AppliesTo.choices, initial=AppliesTo.EVERYONE
     )
     note = forms.CharField(label=_("Toelichting"), max_length=500, required=False)
+
+    def __init__(self, *args: Any, measures: Any = None, **kwargs: Any) -> None:
+        """``measures``: the measures the user may choose (from the measures selector)."""
+        super().__init__(*args, **kwargs)
+        if measures is not None:
+            self.fields["measure"].queryset = measures  # type: ignore[attr-defined]
 
     def to_data(self) -> PackageItemData | None:
         d: dict[str, Any] = self.cleaned_data

@@ -1,15 +1,21 @@
 """Importing OxCGRT files into the timelines (CLI and background job).
 
-Daily files (full-with-notes or compact, national or subnational) become ``PolicyRecord`` rows
-and computed ``IndexValue`` rows (plus the published index values when the file has them);
-``OxCGRT_timeseries_<Index>_*`` files become published ``IndexValue`` rows. A file is imported
-whole or not at all.
+Two stages. *Parse* (this module, no database writes): read and check the whole file with the
+core reader, compute every index, and collect plain rows, reporting progress as it goes — that
+progress is visible at once because nothing is inside a transaction yet. *Store*
+(``services.oxcgrt_daily_store`` / ``oxcgrt_timeseries_store``): one transaction that replaces
+the stored rows, so a file is imported whole or not at all.
+
+Daily files (full-with-notes or compact, national or subnational) become ``PolicyRecord`` and
+computed ``IndexValue`` rows (plus the published index values the file holds);
+``OxCGRT_timeseries_<Index>_*`` files become published ``IndexValue`` rows.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import math
 import re
 import uuid
 from collections.abc import Callable
@@ -24,13 +30,19 @@ from django.db import transaction
 from paraat.accounts.models import User
 from paraat.jobs.models import Job
 from paraat.jobs.services import JobInputError, job_create, job_run
-from paraat.measures.models import AppliesTo, IndexSource, IndexValue, Jurisdiction, PolicyRecord
-from paraat.measures.services import jurisdiction_get_or_create
+from paraat.measures import services
+from paraat.measures.models import AppliesTo, IndexSource
+from paraat.measures.services import (
+    DailyImport,
+    IndexRow,
+    JurisdictionRef,
+    PolicyRow,
+    TimeseriesImport,
+)
 from paraat_core.oxcgrt.csvio import (
     TIMESERIES_KEY_COLUMNS,
     JurisdictionKey,
     OxcgrtFormatError,
-    PolicyTable,
     iter_policy_records,
     read_policy_table,
     read_timeseries,
@@ -38,7 +50,6 @@ from paraat_core.oxcgrt.csvio import (
 from paraat_core.oxcgrt.indices import INDEX_COLUMNS
 
 Progress = Callable[[int, int, str], None]
-BATCH = 5000
 TIMESERIES_HEADER = list(TIMESERIES_KEY_COLUMNS)
 _TIMESERIES_NAME = re.compile(r"OxCGRT_timeseries_([A-Za-z]+Index)", re.IGNORECASE)
 _KNOWN_TIMESERIES = {
@@ -48,6 +59,9 @@ _KNOWN_TIMESERIES = {
     "economicsupportindex": "EconomicSupportIndex",
     "stringencylegacyindex": "StringencyLegacyIndex",
 }
+_COUNTRY = re.compile(r"^[A-Z]{3}$")
+_CODE = re.compile(r"^[A-Za-z0-9_\-]{0,20}$")
+PARSE_SHARE = 70  # percent of the progress bar for parsing; storing takes the rest
 
 
 class OxcgrtImportError(JobInputError):
@@ -58,18 +72,18 @@ def _noop(current: int, total: int, message: str) -> None:
     return None
 
 
-def _header(path: Path) -> list[str]:
+def _header(path: Path, display_name: str) -> list[str]:
     try:
         with path.open(newline="", encoding="utf-8-sig") as handle:
             return next(csv.reader(handle), [])
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise OxcgrtImportError(
-            f"{path.name}, rij 1: het bestand is geen leesbare CSV ({exc})."
+            f"{display_name}, rij 1: het bestand is geen leesbare CSV ({exc})."
         ) from None
 
 
-def _timeseries_index(path: Path, display_name: str) -> str:
-    match = _TIMESERIES_NAME.search(display_name) or _TIMESERIES_NAME.search(path.name)
+def _timeseries_index(display_name: str) -> str:
+    match = _TIMESERIES_NAME.search(display_name)
     name = _KNOWN_TIMESERIES.get(match.group(1).lower()) if match else None
     if name is None:
         raise OxcgrtImportError(
@@ -81,206 +95,173 @@ def _timeseries_index(path: Path, display_name: str) -> str:
     return name if name == "EconomicSupportIndex" else f"{name}_Average"
 
 
-def _jurisdiction(
-    cache: dict[JurisdictionKey, Jurisdiction], key: JurisdictionKey, name: str = ""
-) -> Jurisdiction:
-    found = cache.get(key)
-    if found is None:
-        found = jurisdiction_get_or_create(
-            country_code=key.country_code,
-            region_code=key.region_code or key.city_code,
-            kind=key.jurisdiction or "NAT_TOTAL",
-            name=name,
-        )
-        cache[key] = found
-    return found
+def _reference(key: JurisdictionKey, name: str, display_name: str, row: int) -> JurisdictionRef:
+    """Check a jurisdiction's codes (they end up in URLs, file names and the database)."""
+    checks = (
+        ("CountryCode", key.country_code, _COUNTRY, "drie hoofdletters (ISO 3166-1 alpha-3)"),
+        ("RegionCode", key.region_code or key.city_code, _CODE, "hoogstens 20 letters/cijfers"),
+        ("Jurisdiction", key.jurisdiction or "NAT_TOTAL", _CODE, "hoogstens 20 letters/cijfers"),
+    )
+    for column, value, pattern, expected in checks:
+        if not pattern.match(value):
+            raise OxcgrtImportError(
+                f"{display_name}, rij {row}, kolom '{column}': {value[:40]!r} is geen geldige "
+                f"code ({expected})."
+            )
+    return JurisdictionRef(
+        country_code=key.country_code,
+        region_code=key.region_code or key.city_code,
+        kind=key.jurisdiction or "NAT_TOTAL",
+        name=name[:200],
+    )
 
 
 def _format_error(exc: OxcgrtFormatError, display_name: str) -> OxcgrtImportError:
     return OxcgrtImportError(str(exc).replace(exc.file, display_name, 1) if exc.file else str(exc))
 
 
-def _import_timeseries(path: Path, display_name: str, progress: Progress) -> dict[str, Any]:
-    index = _timeseries_index(path, display_name)
+def parse_timeseries(path: Path, display_name: str, progress: Progress) -> TimeseriesImport:
+    index = _timeseries_index(display_name)
     try:
         series = read_timeseries(path)
     except OxcgrtFormatError as exc:
         raise _format_error(exc, display_name) from None
-    cache: dict[JurisdictionKey, Jurisdiction] = {}
+    rows: list[tuple[JurisdictionRef, list[tuple[dt.date, float]]]] = []
     total = len(series.jurisdictions)
-    count = 0
-    for number, (who, row) in enumerate(zip(series.jurisdictions, series.values, strict=True)):
+    for number, (who, values) in enumerate(
+        zip(series.jurisdictions, series.values, strict=True), start=2
+    ):
         name = who.region_name or who.city_name or who.country_name
-        jurisdiction = _jurisdiction(cache, who.key, name)
-        IndexValue.objects.filter(
-            jurisdiction=jurisdiction,
-            index=index,
-            source=IndexSource.PUBLISHED,
-            date__in=series.dates,
-        ).delete()
-        IndexValue.objects.bulk_create(
-            [
-                IndexValue(
-                    jurisdiction=jurisdiction,
-                    date=day,
-                    index=index,
-                    source=IndexSource.PUBLISHED,
-                    value=value,
-                )
-                for day, value in zip(series.dates, row, strict=True)
-                if value is not None
-            ],
-            batch_size=BATCH,
+        reference = _reference(who.key, name, display_name, number)
+        rows.append(
+            (
+                reference,
+                [
+                    (day, value)
+                    for day, value in zip(series.dates, values, strict=True)
+                    if value is not None
+                ],
+            )
         )
-        count += sum(value is not None for value in row)
-        progress(number + 1, total, f"{name}: {index}")
-    return {"kind": "timeseries", "index": index, "jurisdictions": total, "rows": count}
+        progress(number - 1, total, f"{display_name}: {name}")
+    return TimeseriesImport(index=index, dates=list(series.dates), rows=rows)
 
 
-def _published_columns(path: Path, header: list[str]) -> dict[str, list[float | None]]:
+def _published_columns(
+    path: Path, header: list[str], display_name: str
+) -> dict[str, list[float | None]]:
     present = [name for name in INDEX_COLUMNS if name in header]
-    if not present:
-        return {}
     out: dict[str, list[float | None]] = {name: [] for name in present}
+    if not present:
+        return out
+    positions = [(name, header.index(name)) for name in present]
     with path.open(newline="", encoding="utf-8-sig") as handle:
         reader = csv.reader(handle)
         next(reader)
-        positions = [(name, header.index(name)) for name in present]
         for line, row in enumerate(reader, start=2):
             for name, position in positions:
                 raw = row[position].strip() if position < len(row) else ""
+                if raw in ("", "NA"):
+                    out[name].append(None)
+                    continue
                 try:
-                    out[name].append(float(raw) if raw not in ("", "NA") else None)
+                    value = float(raw)
                 except ValueError:
+                    value = math.nan
+                if not (math.isfinite(value) and 0 <= value <= 100):
                     raise OxcgrtImportError(
-                        f"{path.name}, rij {line}, kolom '{name}': {raw!r} is geen getal."
-                    ) from None
+                        f"{display_name}, rij {line}, kolom '{name}': {raw[:40]!r} is geen "
+                        "indexwaarde (een getal van 0 tot 100)."
+                    )
+                out[name].append(value)
     return out
 
 
-def _import_daily(
+def parse_daily(
     path: Path, display_name: str, header: list[str], progress: Progress
-) -> dict[str, Any]:
+) -> DailyImport:
     try:
         table = read_policy_table(path)
         computed = table.compute()
     except OxcgrtFormatError as exc:
         raise _format_error(exc, display_name) from None
-    _clear_daily(table)
-    published = _published_columns(path, header)
     n = table.n_rows
-    cache: dict[JurisdictionKey, Jurisdiction] = {}
-    jurisdictions: list[Jurisdiction] = []
-    policy_rows: list[PolicyRecord] = []
-    written_policies = 0
+    progress(0, n, f"{display_name}: gelezen en berekend, dagrecords verzamelen")
+    published = _published_columns(path, header, display_name)
+    references: dict[JurisdictionKey, JurisdictionRef] = {}
+    row_refs: list[JurisdictionRef] = []
+    policies: list[PolicyRow] = []
     try:
         for i, record in enumerate(iter_policy_records(path)):
-            jurisdiction = _jurisdiction(cache, record.jurisdiction)
-            jurisdictions.append(jurisdiction)
+            reference = references.get(record.jurisdiction)
+            if reference is None:
+                reference = _reference(record.jurisdiction, "", display_name, record.row)
+                references[record.jurisdiction] = reference
+            row_refs.append(reference)
             for code, policy in record.policies.items():
                 variants = [(AppliesTo.EVERYONE, policy.everyone)]
                 if policy.non_vaccinated is not None:
                     variants.append((AppliesTo.NON_VACCINATED, policy.non_vaccinated))
                 if policy.vaccinated is not None:
                     variants.append((AppliesTo.VACCINATED, policy.vaccinated))
-                for applies_to, (value, flag) in variants:
-                    if value is None and flag is None:
-                        continue
-                    policy_rows.append(
-                        PolicyRecord(
-                            jurisdiction=jurisdiction,
-                            date=record.date,
-                            indicator=code,
-                            applies_to=applies_to,
-                            value=value,
-                            flag=flag,
-                        )
-                    )
-            if len(policy_rows) >= BATCH:
-                written_policies += _flush(policy_rows)
-            if i % 1000 == 0:
-                progress(i, n, f"{display_name}: dagrecords")
+                policies.extend(
+                    PolicyRow(i, code, applies_to, value, flag)
+                    for applies_to, (value, flag) in variants
+                    if value is not None or flag is not None
+                )
+            if i % 2000 == 0:
+                progress(i, n, f"{display_name}: dagrecords verzamelen")
     except OxcgrtFormatError as exc:
         raise _format_error(exc, display_name) from None
-    written_policies += _flush(policy_rows)
-    days = [dt.date.fromordinal(int(d)) for d in table.days.tolist()]
-    values: list[IndexValue] = []
+    indices: list[IndexRow] = []
     for name in INDEX_COLUMNS:
         column = computed.values(name)
-        found = {
-            IndexSource.COMPUTED: (
-                (i, float(column[i])) for i in np.flatnonzero(~np.isnan(column)).tolist()
-            ),
-            IndexSource.PUBLISHED: (
-                (i, v) for i, v in enumerate(published.get(name, [])) if v is not None
-            ),
-        }
-        values.extend(
-            IndexValue(
-                jurisdiction=jurisdictions[i], date=days[i], index=name, source=source, value=value
-            )
-            for source, pairs in found.items()
-            for i, value in pairs
+        indices.extend(
+            IndexRow(i, name, IndexSource.COMPUTED, float(column[i]))
+            for i in np.flatnonzero(~np.isnan(column)).tolist()
         )
-    IndexValue.objects.bulk_create(values, batch_size=BATCH)
-    progress(n, n, f"{display_name}: klaar")
-    return {
-        "kind": "daily",
-        "rows": n,
-        "jurisdictions": len(cache),
-        "policy_records": written_policies,
-        "index_values": len(values),
-        "published_columns": len(published),
-    }
-
-
-def _flush(rows: list[PolicyRecord]) -> int:
-    count = len(rows)
-    PolicyRecord.objects.bulk_create(rows, batch_size=BATCH)
-    rows.clear()
-    return count
-
-
-def _clear_daily(table: PolicyTable) -> None:
-    """Remove stored records that the file will replace (same jurisdictions, same period)."""
-    if not len(table.days):
-        return
-    first = dt.date.fromordinal(int(table.days.min()))
-    last = dt.date.fromordinal(int(table.days.max()))
-    keys = set(
-        zip(
-            table.keys["CountryCode"],
-            table.keys["RegionCode"],
-            table.keys["CityCode"],
-            table.keys["Jurisdiction"],
-            strict=True,
+        indices.extend(
+            IndexRow(i, name, IndexSource.PUBLISHED, value)
+            for i, value in enumerate(published.get(name, []))
+            if value is not None
         )
+    return DailyImport(
+        jurisdictions=row_refs,
+        dates=[dt.date.fromordinal(int(d)) for d in table.days.tolist()],
+        policies=policies,
+        indices=indices,
+        published_columns=sorted(published),
     )
-    for country, region, city, kind in keys:
-        found = Jurisdiction.objects.filter(
-            country_code=country, region_code=region or city, kind=kind or "NAT_TOTAL"
-        ).first()
-        if found is not None:
-            PolicyRecord.objects.filter(jurisdiction=found, date__range=(first, last)).delete()
-            IndexValue.objects.filter(jurisdiction=found, date__range=(first, last)).delete()
 
 
 def oxcgrt_import_file(
     *, path: Path, progress: Progress | None = None, display_name: str | None = None
 ) -> dict[str, Any]:
-    """Import one OxCGRT file in one transaction; raises OxcgrtImportError on bad input."""
+    """Import one OxCGRT file; raises OxcgrtImportError (file, row, column) on bad input."""
     progress = progress or _noop
     display_name = display_name or path.name
-    header = _header(path)
-    with transaction.atomic():
-        if header[: len(TIMESERIES_HEADER)] == TIMESERIES_HEADER and "Date" not in header:
-            return _import_timeseries(path, display_name, progress)
-        if "Date" not in header or "CountryCode" not in header:
-            raise OxcgrtImportError(
-                f"{display_name}, rij 1: geen OxCGRT-bestand (kolommen 'CountryCode' en 'Date' "
-                "of de kolommen van een tijdreeks ontbreken)."
-            )
-        return _import_daily(path, display_name, header, progress)
+
+    def parse_progress(current: int, total: int, message: str) -> None:
+        progress(current * PARSE_SHARE // max(total, 1), 100, message)
+
+    header = _header(path, display_name)
+    if header[: len(TIMESERIES_HEADER)] == TIMESERIES_HEADER and "Date" not in header:
+        prepared_ts = parse_timeseries(path, display_name, parse_progress)
+        progress(PARSE_SHARE, 100, f"{display_name}: opslaan in de database")
+        return services.oxcgrt_timeseries_store(data=prepared_ts)
+    if "Date" not in header or "CountryCode" not in header:
+        raise OxcgrtImportError(
+            f"{display_name}, rij 1: geen OxCGRT-bestand (kolommen 'CountryCode' en 'Date' "
+            "of de kolommen van een tijdreeks ontbreken)."
+        )
+    prepared = parse_daily(path, display_name, header, parse_progress)
+    progress(
+        PARSE_SHARE,
+        100,
+        f"{display_name}: {len(prepared.policies)} dagwaarden en {len(prepared.indices)} "
+        "indexwaarden opslaan in de database",
+    )
+    return services.oxcgrt_daily_store(data=prepared)
 
 
 # --- background job -------------------------------------------------------------------------
@@ -296,14 +277,15 @@ def oxcgrt_import_start(*, upload: UploadedFile, user: User) -> Job:
     """Store the upload, create a job and enqueue the import task."""
     from paraat.measures.tasks import oxcgrt_import_task
 
+    name = Path(upload.name or "upload.csv").name[:150]
     stored = _upload_dir() / f"{uuid.uuid4().hex}.csv"
     with stored.open("wb") as handle:
         for chunk in upload.chunks():
             handle.write(chunk)
     job = job_create(
         kind="oxcgrt_import",
-        title=f"OxCGRT-import: {upload.name}",
-        params={"path": str(stored), "name": upload.name},
+        title=f"OxCGRT-import: {name}",
+        params={"path": str(stored), "name": name},
         created_by=user,
     )
     transaction.on_commit(lambda: oxcgrt_import_task.enqueue(job_id=str(job.pk)))

@@ -58,12 +58,14 @@ def measure_get(*, user: AnyUser, key: str) -> Measure | None:
     return measure_list(user=user).filter(key=key).first()
 
 
-def _items_prefetch() -> Prefetch[PackageItem]:
+def _items_prefetch(*, user: AnyUser) -> Prefetch[PackageItem]:
+    """A package's items, limited to the measures ``user`` may see (also in counts)."""
+    visible = filter_visible(user=user, queryset=Measure.objects.all())
     return Prefetch(
         "items",
-        queryset=PackageItem.objects.select_related("measure").order_by(
-            "measure__oxcgrt_indicator", "measure__name_nl"
-        ),
+        queryset=PackageItem.objects.filter(measure__in=visible)
+        .select_related("measure")
+        .order_by("measure__oxcgrt_indicator", "measure__name_nl"),
     )
 
 
@@ -81,7 +83,7 @@ def package_list(
         )
     if day:
         qs = qs.filter(start_date__lte=day).filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
-    return qs.prefetch_related(_items_prefetch())
+    return qs.prefetch_related(_items_prefetch(user=user))
 
 
 def package_get(*, user: AnyUser, key: str) -> Package | None:
@@ -112,15 +114,7 @@ def measures_in_force(*, user: AnyUser, jurisdiction: Jurisdiction, day: dt.date
     packages = list(
         package_list(user=user, kind="enacted", day=day).filter(jurisdiction=jurisdiction)
     )
-    visible_measures = set(
-        filter_visible(user=user, queryset=Measure.objects.all()).values_list("pk", flat=True)
-    )
-    items = [
-        item
-        for package in packages
-        for item in package.items.all()
-        if item.measure_id in visible_measures
-    ]
+    items = [item for package in packages for item in package.items.all()]
     items.sort(key=lambda item: (item.measure.oxcgrt_indicator or "~", item.measure.name_nl))
     return InForce(day=day, packages=packages, items=items)
 

@@ -9,18 +9,22 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from paraat.accounts.models import Confidentiality
 from paraat.measures.models import (
     AppliesTo,
     GeographicScope,
+    IndexSource,
+    IndexValue,
     Jurisdiction,
     Measure,
     MeasureCategory,
     Package,
     PackageItem,
     PackageKind,
+    PolicyRecord,
     TimelineEvent,
 )
 from paraat.taxonomies.models import PopulationGroup, Sector
@@ -72,7 +76,7 @@ class MeasureData:
     geographic_scope: str = ""
     legal_basis: str = ""
     coding_note: str = ""
-    confidentiality: str = Confidentiality.PUBLIC
+    confidentiality: str = Confidentiality.INTERNAL
     is_synthetic: bool = False
     groups: tuple[str, ...] = ()
     sectors: tuple[str, ...] = ()
@@ -163,7 +167,7 @@ class PackageData:
     scenario_level: str = ""
     sector_key: str = ""
     source: str = ""
-    confidentiality: str = Confidentiality.PUBLIC
+    confidentiality: str = Confidentiality.INTERNAL
     is_synthetic: bool = False
     items: tuple[PackageItemData, ...] = ()
 
@@ -273,7 +277,7 @@ def timeline_event_create(
     title_en: str = "",
     kind: str = "other",
     source: str = "",
-    confidentiality: str = Confidentiality.PUBLIC,
+    confidentiality: str = Confidentiality.INTERNAL,
 ) -> TimelineEvent:
     event = TimelineEvent(
         jurisdiction=jurisdiction,
@@ -287,3 +291,154 @@ def timeline_event_create(
     event.full_clean()
     event.save()
     return event
+
+
+# --- OxCGRT timelines (parsed by measures.imports, stored here) ---------------------------
+
+OXCGRT_BATCH = 5000
+
+
+@dataclass(frozen=True)
+class JurisdictionRef:
+    country_code: str
+    region_code: str
+    kind: str
+    name: str
+
+
+@dataclass(frozen=True)
+class PolicyRow:
+    row: int  # index into DailyImport.jurisdictions / dates
+    indicator: str
+    applies_to: str
+    value: int | None
+    flag: int | None
+
+
+@dataclass(frozen=True)
+class IndexRow:
+    row: int
+    index: str
+    source: str
+    value: float
+
+
+@dataclass
+class DailyImport:
+    jurisdictions: list[JurisdictionRef]
+    dates: list[dt.date]
+    policies: list[PolicyRow]
+    indices: list[IndexRow]
+    published_columns: list[str]
+
+
+@dataclass
+class TimeseriesImport:
+    index: str
+    dates: list[dt.date]
+    rows: list[tuple[JurisdictionRef, list[tuple[dt.date, float]]]]
+
+
+def _resolve_jurisdictions(refs: Iterable[JurisdictionRef]) -> dict[JurisdictionRef, Jurisdiction]:
+    resolved: dict[JurisdictionRef, Jurisdiction] = {}
+    for ref in refs:
+        if ref not in resolved:
+            resolved[ref] = jurisdiction_get_or_create(
+                country_code=ref.country_code,
+                region_code=ref.region_code,
+                kind=ref.kind,
+                name=ref.name,
+            )
+    return resolved
+
+
+@transaction.atomic
+def oxcgrt_daily_store(*, data: DailyImport) -> dict[str, Any]:
+    """Store a parsed daily OxCGRT file, replacing what it covers, in one transaction.
+
+    Replaced: the daily records and the computed indices of the file's jurisdictions over the
+    file's period, and the published values of the index columns the file holds. Published
+    values from other files (e.g. time series) stay.
+    """
+    jurisdictions = _resolve_jurisdictions(data.jurisdictions)
+    if data.dates:
+        first, last = min(data.dates), max(data.dates)
+        for jurisdiction in set(jurisdictions.values()):
+            PolicyRecord.objects.filter(
+                jurisdiction=jurisdiction, date__range=(first, last)
+            ).delete()
+            IndexValue.objects.filter(jurisdiction=jurisdiction, date__range=(first, last)).filter(
+                Q(source=IndexSource.COMPUTED)
+                | Q(source=IndexSource.PUBLISHED, index__in=data.published_columns)
+            ).delete()
+    per_row = [jurisdictions[ref] for ref in data.jurisdictions]
+    PolicyRecord.objects.bulk_create(
+        (
+            PolicyRecord(
+                jurisdiction=per_row[p.row],
+                date=data.dates[p.row],
+                indicator=p.indicator,
+                applies_to=p.applies_to,
+                value=p.value,
+                flag=p.flag,
+            )
+            for p in data.policies
+        ),
+        batch_size=OXCGRT_BATCH,
+    )
+    IndexValue.objects.bulk_create(
+        (
+            IndexValue(
+                jurisdiction=per_row[r.row],
+                date=data.dates[r.row],
+                index=r.index,
+                source=r.source,
+                value=r.value,
+            )
+            for r in data.indices
+        ),
+        batch_size=OXCGRT_BATCH,
+    )
+    return {
+        "kind": "daily",
+        "rows": len(data.dates),
+        "jurisdictions": len(jurisdictions),
+        "policy_records": len(data.policies),
+        "index_values": len(data.indices),
+        "published_columns": len(data.published_columns),
+    }
+
+
+@transaction.atomic
+def oxcgrt_timeseries_store(*, data: TimeseriesImport) -> dict[str, Any]:
+    """Store a parsed OxCGRT time-series file (published values of one index)."""
+    jurisdictions = _resolve_jurisdictions(ref for ref, _values in data.rows)
+    count = 0
+    for ref, values in data.rows:
+        jurisdiction = jurisdictions[ref]
+        IndexValue.objects.filter(
+            jurisdiction=jurisdiction,
+            index=data.index,
+            source=IndexSource.PUBLISHED,
+            date__in=data.dates,
+        ).delete()
+        IndexValue.objects.bulk_create(
+            (
+                IndexValue(
+                    jurisdiction=jurisdiction,
+                    date=day,
+                    index=data.index,
+                    source=IndexSource.PUBLISHED,
+                    value=value,
+                )
+                for day, value in values
+            ),
+            batch_size=OXCGRT_BATCH,
+        )
+        count += len(values)
+    return {
+        "kind": "timeseries",
+        "index": data.index,
+        "jurisdictions": len(jurisdictions),
+        "rows": count,
+    }

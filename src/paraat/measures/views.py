@@ -12,9 +12,11 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from paraat.accounts.selectors import can_view
+from paraat.accounts.selectors import can_view_history
 from paraat.audit.selectors import audit_changes, audit_event_for_object
 from paraat.measures import selectors, services, timeline
 from paraat.measures.forms import (
@@ -34,7 +36,7 @@ from paraat_core.oxcgrt.indicators import INDICATORS, level_description
 
 
 def _history(request: HttpRequest, obj: Any) -> list[dict[str, Any]]:
-    if not request.user.is_authenticated:
+    if not can_view_history(user=request.user):
         return []
     return [
         {"entry": entry, "changes": audit_changes(entry)}
@@ -149,7 +151,7 @@ def package_detail(request: HttpRequest, key: str) -> HttpResponse:
     package = selectors.package_get(user=request.user, key=key)
     if package is None:
         raise Http404
-    items = [item for item in package.items.all() if can_view(user=request.user, obj=item.measure)]
+    items = list(package.items.all())  # the selector keeps only measures the user may see
     vaccinated_form = VaccinatedShareForm(request.GET or None)
     share = vaccinated_form.cleaned_data["vaccinated"] if vaccinated_form.is_valid() else None
     return render(
@@ -182,7 +184,12 @@ def _package_form_view(request: HttpRequest, key: str | None) -> HttpResponse:
         for item in (package.items.all() if package else [])
     ]
     form = PackageForm(request.POST or None, instance=package)
-    formset = PackageItemFormSet(request.POST or None, initial=initial_items, prefix="items")
+    formset = PackageItemFormSet(
+        request.POST or None,
+        initial=initial_items,
+        prefix="items",
+        form_kwargs={"measures": selectors.measure_list(user=request.user)},
+    )
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         items = tuple(
             data
@@ -302,8 +309,9 @@ def jurisdiction_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.GET.get("format") == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = (
-            f'attachment; filename="paraat-{jurisdiction.code}-{view.index}.csv"'
+        response["Content-Disposition"] = content_disposition_header(
+            as_attachment=True,
+            filename=slugify(f"paraat-{jurisdiction.code}-{view.index}") + ".csv",
         )
         writer = csv.writer(response)
         writer.writerow(["date", *[f"{view.index} ({source})" for source in view.sources]])

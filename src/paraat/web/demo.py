@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import transaction
 
 from paraat.accounts import roles
-from paraat.accounts.models import User
+from paraat.accounts.models import Confidentiality, User
 from paraat.accounts.services import roles_sync, user_create
 from paraat.indicators.services import indicator_upsert, observations_import_csv
 from paraat.measures.demo import nl_catalog_load
@@ -88,6 +88,7 @@ def nice_load(*, data_dir: Path) -> int:
             unit="opnames per dag",
             source=NICE_SOURCE,
             licence="Rijksoverheid, open data",
+            confidentiality=Confidentiality.PUBLIC,
         )
         if not indicator.observations.exists():
             total += observations_import_csv(
