@@ -263,6 +263,19 @@ def day_indices(
 # --------------------------------------------------------------------------- arrays
 
 
+def simple_average_hundredths(nv: IntArray, vv: IntArray) -> IntArray:
+    """OxCGRT's ``_SimpleAverage`` from the published two-decimal NV and V values.
+
+    OxCGRT averages the two-decimal values in single precision (float32) and rounds the result
+    to two decimals; this reproduces every published value, including the ties (x.xx5) that an
+    exact mean would round the other way (tests/core/oxcgrt/test_csvio.py).
+    """
+    hundred = np.float32(100)
+    mean32 = (nv.astype(np.float32) / hundred + vv.astype(np.float32) / hundred) / np.float32(2)
+    rounded = np.round(mean32.astype(np.float64), 2)
+    return np.rint(rounded * 100).astype(np.int32)
+
+
 def round_half_even_div(num: IntArray, den: int | IntArray) -> IntArray:
     """``num / den`` rounded half-to-even, for non-negative integers."""
     q, r = np.divmod(num, den)
@@ -552,7 +565,7 @@ def compute_indices(
             out[col], display[col] = _apply_rules(h, count, len(counted) - 1, order)
         nv, vv = out[f"{name}_NonVaccinated"], out[f"{name}_Vaccinated"]
         both = (nv >= 0) & (vv >= 0)
-        simple = round_half_even_div(125 * (sums["NonVaccinated"] + sums["Vaccinated"]), 3 * k)
+        simple = simple_average_hundredths(nv, vv)
         weighted = round_half_even_div(vv * weight + nv * (10000 - weight), 10000)
         for variant, h in (("SimpleAverage", simple), ("WeightedAverage", weighted)):
             col = f"{name}_{variant}"
