@@ -23,10 +23,6 @@ def user_role_keys(*, user: AnyUser) -> list[str]:
     return [name for name in user.groups.values_list("name", flat=True) if name in ROLES_BY_KEY]
 
 
-def user_can_vote(*, user: AnyUser) -> bool:
-    return any(ROLES_BY_KEY[key].can_vote for key in user_role_keys(user=user))
-
-
 def _active_grants(*, user: User, content_type: ContentType) -> QuerySet[AccessGrant]:
     now = timezone.now()
     return AccessGrant.objects.filter(

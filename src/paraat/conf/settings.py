@@ -28,7 +28,6 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("PARAAT_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("PARAAT_CSRF_TRUSTED_ORIGINS", [])
-SITE_URL = env_str("PARAAT_SITE_URL", "http://localhost:8000")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -26,22 +26,15 @@ def nl_catalog_load(*, path: Path = DEMO_FILE) -> dict[str, int]:
     """Create or update the taxonomies, measures, packages and events of the NL catalog."""
     data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     synthetic = bool(data.get("about", {}).get("synthetic", False))
-    for position, group in enumerate(data.get("groups", [])):
-        term_upsert(
-            kind="group",
-            key=group["key"],
-            name_nl=group["name_nl"],
-            name_en=group.get("name_en", ""),
-            position=position,
-        )
-    for position, sector in enumerate(data.get("sectors", [])):
-        term_upsert(
-            kind="sector",
-            key=sector["key"],
-            name_nl=sector["name_nl"],
-            name_en=sector.get("name_en", ""),
-            position=position,
-        )
+    for kind, section in (("group", "groups"), ("sector", "sectors")):
+        for position, term in enumerate(data.get(section, [])):
+            term_upsert(
+                kind=kind,
+                key=term["key"],
+                name_nl=term["name_nl"],
+                name_en=term.get("name_en", ""),
+                position=position,
+            )
     netherlands = services.jurisdiction_get_or_create(
         country_code="NLD", kind="NAT_TOTAL", name="Nederland"
     )

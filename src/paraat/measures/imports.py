@@ -43,7 +43,6 @@ from paraat_core.oxcgrt.csvio import (
     TIMESERIES_KEY_COLUMNS,
     JurisdictionKey,
     OxcgrtFormatError,
-    iter_policy_records,
     read_policy_table,
     read_timeseries,
 )
@@ -188,31 +187,49 @@ def parse_daily(
     n = table.n_rows
     progress(0, n, f"{display_name}: gelezen en berekend, dagrecords verzamelen")
     published = _published_columns(path, header, display_name)
+    # Everything comes from the table already read (one pass over the file).
+    keys = table.keys
     references: dict[JurisdictionKey, JurisdictionRef] = {}
     row_refs: list[JurisdictionRef] = []
+    for i, parts in enumerate(
+        zip(
+            keys["CountryCode"],
+            keys["RegionCode"],
+            keys["CityCode"],
+            keys["Jurisdiction"],
+            strict=True,
+        )
+    ):
+        key = JurisdictionKey(*parts)
+        reference = references.get(key)
+        if reference is None:
+            # Row numbers as the core reader counts them: header = 1, one row per record.
+            reference = references[key] = _reference(key, "", display_name, i + 2)
+        row_refs.append(reference)
     policies: list[PolicyRow] = []
-    try:
-        for i, record in enumerate(iter_policy_records(path)):
-            reference = references.get(record.jurisdiction)
-            if reference is None:
-                reference = _reference(record.jurisdiction, "", display_name, record.row)
-                references[record.jurisdiction] = reference
-            row_refs.append(reference)
-            for code, policy in record.policies.items():
-                variants = [(AppliesTo.EVERYONE, policy.everyone)]
-                if policy.non_vaccinated is not None:
-                    variants.append((AppliesTo.NON_VACCINATED, policy.non_vaccinated))
-                if policy.vaccinated is not None:
-                    variants.append((AppliesTo.VACCINATED, policy.vaccinated))
-                policies.extend(
-                    PolicyRow(i, code, applies_to, value, flag)
-                    for applies_to, (value, flag) in variants
-                    if value is not None or flag is not None
+    populations = (
+        (AppliesTo.EVERYONE, table.everyone),
+        (AppliesTo.NON_VACCINATED, table.non_vaccinated),
+        (AppliesTo.VACCINATED, table.vaccinated),
+    )
+    for applies_to, columns in populations:
+        if columns is None:
+            continue
+        for code, values in columns.values.items():
+            flags = columns.flags.get(code)
+            present = values >= 0 if flags is None else (values >= 0) | (flags >= 0)
+            for i in np.flatnonzero(present).tolist():
+                value, flag = int(values[i]), -1 if flags is None else int(flags[i])
+                policies.append(
+                    PolicyRow(
+                        i,
+                        code,
+                        applies_to,
+                        value if value >= 0 else None,
+                        flag if flag >= 0 else None,
+                    )
                 )
-            if i % 2000 == 0:
-                progress(i, n, f"{display_name}: dagrecords verzamelen")
-    except OxcgrtFormatError as exc:
-        raise _format_error(exc, display_name) from None
+    progress(n, n, f"{display_name}: dagrecords verzameld")
     indices: list[IndexRow] = []
     for name in INDEX_COLUMNS:
         column = computed.values(name)
