@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("paraat.web.urls")),
     path("accounts/", include("paraat.accounts.urls")),
     path("", include("paraat.measures.urls")),
+    path("", include("paraat.evidence.urls")),
     path("taken/", include("paraat.jobs.urls")),
     path("audit/", include("paraat.audit.urls")),
     path("api/", include("paraat.api.urls")),

@@ -30,6 +30,22 @@ _READ_CATALOG = (
     "taxonomies.view_domain",
     "taxonomies.view_populationgroup",
     "taxonomies.view_sector",
+    "evidence.view_evidenceitem",
+    "evidence.view_fiche",
+    "evidence.view_knowledgedossier",
+)
+_CONTRIBUTE_EVIDENCE = ("evidence.add_evidenceitem",)
+_EDIT_KNOWLEDGE = (
+    "evidence.add_evidenceitem",
+    "evidence.change_evidenceitem",
+    "evidence.add_evidencelink",
+    "evidence.delete_evidencelink",
+    "evidence.import_evidence",
+    "evidence.add_fiche",
+    "evidence.change_fiche",
+    "evidence.review_fiche",
+    "evidence.add_knowledgedossier",
+    "evidence.change_knowledgedossier",
 )
 _EDIT_CATALOG = (
     "measures.add_measure",
@@ -65,6 +81,7 @@ ROLES: tuple[Role, ...] = (
         (
             *_READ_CATALOG,
             *_EDIT_CATALOG,
+            *_EDIT_KNOWLEDGE,
             "measures.delete_measure",
             "measures.delete_package",
             "accounts.view_user",
@@ -84,31 +101,38 @@ ROLES: tuple[Role, ...] = (
         (
             *_READ_CATALOG,
             *_EDIT_CATALOG,
+            *_EDIT_KNOWLEDGE,
             "accounts.view_confidential",
             "accounts.add_accessgrant",
             "accounts.view_accessgrant",
             "jobs.view_job",
         ),
     ),
-    Role(CHAIR, _("Voorzitter"), _("Voorzitter van de commissie; stemt mee."), _READ_CATALOG, True),
+    Role(
+        CHAIR,
+        _("Voorzitter"),
+        _("Voorzitter van de commissie; stemt mee."),
+        (*_READ_CATALOG, *_CONTRIBUTE_EVIDENCE, "evidence.review_fiche"),
+        True,
+    ),
     Role(MEMBER, _("Commissielid"), _("Lid met stemrecht."), _READ_CATALOG, True),
     Role(
         EXPERT_MEMBER,
         _("Expertlid"),
         _("Expertlid namens een planbureau of instituut; adviseert zonder stem."),
-        _READ_CATALOG,
+        (*_READ_CATALOG, *_CONTRIBUTE_EVIDENCE, "evidence.review_fiche"),
     ),
     Role(
         EXTERNAL_EXPERT,
         _("Externe expert"),
         _("Expert uit de pool; levert op verzoek input."),
-        ("measures.view_measure", "measures.view_package"),
+        ("measures.view_measure", "measures.view_package", *_CONTRIBUTE_EVIDENCE),
     ),
     Role(
         CIRCLE_LEAD,
         _("Praktijkkring-trekker"),
         _("Trekker van een praktijkkring; haalt snel signalen op."),
-        ("measures.view_measure", "measures.view_package"),
+        ("measures.view_measure", "measures.view_package", *_CONTRIBUTE_EVIDENCE),
     ),
     Role(
         SZW_OFFICER,

@@ -1,6 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from paraat.evidence import api as evidence_api
 from paraat.jobs import api as jobs_api
 from paraat.measures import api as measures_api
 
@@ -9,6 +10,9 @@ router.register("measures", measures_api.MeasureViewSet, basename="measure")
 router.register("packages", measures_api.PackageViewSet, basename="package")
 router.register("jurisdictions", measures_api.JurisdictionViewSet, basename="jurisdiction")
 router.register("jobs", jobs_api.JobViewSet, basename="job")
+router.register("evidence", evidence_api.EvidenceViewSet, basename="evidence")
+router.register("fiches", evidence_api.FicheViewSet, basename="fiche")
+router.register("dossiers", evidence_api.DossierViewSet, basename="dossier")
 
 urlpatterns = [
     path(

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "paraat.taxonomies",
     "paraat.indicators",
     "paraat.measures",
+    "paraat.evidence",
     "paraat.web",
     "paraat.api",
 ]

@@ -12,6 +12,7 @@ from django.db import transaction
 from paraat.accounts.models import Confidentiality
 from paraat.measures import services
 from paraat.measures.models import Measure, Package
+from paraat.taxonomies.selectors import term_exists
 from paraat.taxonomies.services import term_upsert
 
 DEMO_FILE = Path(__file__).resolve().parent / "demo_data" / "nl_measures.json"
@@ -28,6 +29,8 @@ def nl_catalog_load(*, path: Path = DEMO_FILE) -> dict[str, int]:
     synthetic = bool(data.get("about", {}).get("synthetic", False))
     for kind, section in (("group", "groups"), ("sector", "sectors")):
         for position, term in enumerate(data.get(section, [])):
+            if kind == "group" and term_exists(kind=kind, key=term["key"]):
+                continue  # the base taxonomy (paraat setup) defines it; keep its edits
             term_upsert(
                 kind=kind,
                 key=term["key"],

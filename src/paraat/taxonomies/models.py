@@ -45,8 +45,34 @@ class Domain(TaxonomyTerm):
         verbose_name_plural = _("impactdomeinen")
 
 
+class ProgressPlus(models.TextChoices):
+    """PROGRESS-Plus dimensions of health equity (O'Neill et al. 2014, Cochrane Equity)."""
+
+    PLACE = "place", _("woonplaats")
+    RACE_ETHNICITY = "race_ethnicity", _("herkomst, cultuur en taal")
+    OCCUPATION = "occupation", _("beroep")
+    GENDER = "gender", _("gender en geslacht")
+    RELIGION = "religion", _("religie")
+    EDUCATION = "education", _("opleiding")
+    SOCIOECONOMIC = "socioeconomic", _("sociaaleconomische positie")
+    SOCIAL_CAPITAL = "social_capital", _("sociaal kapitaal")
+    AGE = "age", _("leeftijd")
+    DISABILITY = "disability", _("beperking en gezondheid")
+    SEXUAL_ORIENTATION = "sexual_orientation", _("seksuele oriëntatie")
+    OTHER = "other", _("overige kenmerken (Plus)")
+
+
 class PopulationGroup(TaxonomyTerm):
     """A group of people (young people, low income, chronically ill, ...)."""
+
+    dimension = models.CharField(
+        _("PROGRESS-Plus-dimensie"), max_length=30, choices=ProgressPlus.choices, blank=True
+    )
+    is_vulnerable = models.BooleanField(
+        _("kwetsbare groep (MIT)"),
+        default=False,
+        help_text=_("Een van de groepen waar het MIT in het bijzonder op let."),
+    )
 
     class Meta(TaxonomyTerm.Meta):
         verbose_name = _("groep")

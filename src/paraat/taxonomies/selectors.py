@@ -15,3 +15,8 @@ def sector_list() -> QuerySet[Sector]:
 
 def domain_list() -> QuerySet[Domain]:
     return Domain.objects.filter(is_active=True)
+
+
+def term_exists(*, kind: str, key: str) -> bool:
+    model = {"domain": Domain, "group": PopulationGroup, "sector": Sector}[kind]
+    return model.objects.filter(key=key).exists()

@@ -10,9 +10,11 @@ from django.db import transaction
 from paraat.accounts import roles
 from paraat.accounts.models import Confidentiality, User
 from paraat.accounts.services import roles_sync, user_create
+from paraat.evidence.demo import knowledge_load
 from paraat.indicators.services import indicator_upsert, observations_import_csv
 from paraat.measures.demo import nl_catalog_load
 from paraat.measures.imports import oxcgrt_import_file
+from paraat.taxonomies.services import taxonomy_seed
 
 DEMO_PASSWORD = "paraat-demo-wachtwoord"  # noqa: S105 - fictional demo accounts on localhost only
 
@@ -102,7 +104,9 @@ def demo_load(*, data_dir: Path | None = None) -> dict[str, object]:
     data_dir = data_dir or settings.PARAAT_SHARED_DATA_DIR
     roles_sync()
     summary: dict[str, object] = {"users": len(demo_users_create())}
+    summary["taxonomies"] = taxonomy_seed()
     summary.update(nl_catalog_load())
+    summary["knowledge"] = knowledge_load()
     oxcgrt_dir = data_dir / "oxcgrt"
     imported = {}
     for path in sorted(oxcgrt_dir.glob("OxCGRT_*.csv")):

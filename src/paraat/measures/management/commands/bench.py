@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -24,12 +25,24 @@ class Command(BaseCommand):
     help = "Run a benchmark; the last output line is a JSON object of its figures."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("name", choices=["oxcgrt"])
-        parser.add_argument("--rows", type=int, default=200_000)
+        parser.add_argument("name", choices=["oxcgrt", "search"])
+        parser.add_argument("--rows", type=int, default=200_000, help="oxcgrt: rows")
+        parser.add_argument("--items", type=int, default=100_000, help="search: library size")
+        parser.add_argument("--queries", type=int, default=400, help="search: timed queries")
+        parser.add_argument(
+            "--postgres-url",
+            default=os.environ.get(
+                "PARAAT_BENCH_POSTGRES_URL", "postgres://postgres@localhost:5432/postgres"
+            ),
+            help="search: PostgreSQL server to create a scratch database on",
+        )
         parser.add_argument("--seed", type=int, default=20200101)
         parser.add_argument("--repeat", type=int, default=3)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["name"] == "search":
+            self._search(options)
+            return
         if options["rows"] < 1 or options["repeat"] < 1:
             raise CommandError("--rows and --repeat must be positive")
         from paraat_core.oxcgrt import bench
@@ -51,4 +64,23 @@ class Command(BaseCommand):
             "pandas_read_s": round(figures["pandas_read_s"], 3),
             "ratio": round(figures["ratio"], 3),
         }
+        self.stdout.write(json.dumps(result))
+
+    def _search(self, options: dict[str, Any]) -> None:
+        from paraat.evidence import bench
+
+        if options["items"] < 1 or options["queries"] < 1:
+            raise CommandError("--items and --queries must be positive")
+        self.stdout.write(
+            f"search: {options['items']} items, {options['queries']} timed searches (first page "
+            "with snippets, total and facets; anonymous and analist users alternating) on SQLite "
+            "and PostgreSQL; target p95 ≤ 50 ms"
+        )
+        result = bench.run(
+            items=options["items"],
+            seed=options["seed"],
+            queries=options["queries"],
+            postgres_url=options["postgres_url"],
+            log=self.stdout.write,
+        )
         self.stdout.write(json.dumps(result))

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from paraat.accounts.services import roles_sync
+from paraat.taxonomies.services import taxonomy_seed
 
 
 class Command(BaseCommand):
@@ -17,3 +18,10 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False)
         groups = roles_sync()
         self.stdout.write(self.style.SUCCESS(f"{len(groups)} roles synchronised."))
+        created = taxonomy_seed()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Taxonomies: {created['domain']} impact domains and "
+                f"{created['group']} groups added."
+            )
+        )

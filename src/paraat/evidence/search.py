@@ -1,0 +1,357 @@
+"""Full-text search over evidence items with Dutch stemming, on PostgreSQL and on SQLite.
+
+PostgreSQL searches the generated ``search_vector`` column (``dutch`` configuration) with
+``websearch_to_tsquery``. SQLite searches the FTS5 table ``evidence_search``, whose text is stemmed
+with the same Snowball algorithm (``dutch_porter``, the one PostgreSQL's ``dutch`` uses) before
+indexing; queries are stemmed the same way. Both accept the same query syntax: words (all must
+occur), ``"a phrase"``, ``OR`` between words, ``-word`` to exclude.
+
+Visibility is applied before any text matching: the search only ever sees the queryset that
+``filter_visible`` returns for the user, so hidden items are neither ranked, counted nor faceted.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import snowballstemmer
+from django.db import connection
+from django.db.models import BooleanField, FloatField, QuerySet
+from django.db.models.expressions import RawSQL
+from django.utils.safestring import SafeString, mark_safe
+
+from paraat.evidence.models import EvidenceItem
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_QUERY_TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+MAX_QUERY_LENGTH = 300
+MAX_TERMS = 20
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Any:
+    algorithms = snowballstemmer.algorithms()
+    return snowballstemmer.stemmer("dutch_porter" if "dutch_porter" in algorithms else "dutch")
+
+
+def fold(word: str) -> str:
+    """Lower-case and strip diacritics (``één`` → ``een``), as FTS5's unicode61 tokenizer does."""
+    decomposed = unicodedata.normalize("NFKD", word.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+@lru_cache(maxsize=50_000)
+def stem(word: str) -> str:
+    return str(_stemmer().stemWord(fold(word)))
+
+
+def stem_text(text: str) -> str:
+    return " ".join(stem(w) for w in words(text))
+
+
+@dataclass(frozen=True)
+class QueryTerm:
+    """One part of a query: a word or phrase (several words), possibly excluded."""
+
+    words: tuple[str, ...]
+    exclude: bool = False
+    or_with_previous: bool = False
+
+
+def parse_query(query: str) -> list[QueryTerm]:
+    """Split a user's query into terms. Never fails: odd input just gives fewer terms."""
+    terms: list[QueryTerm] = []
+    pending_or = False
+    for match in _QUERY_TOKEN.finditer(query[:MAX_QUERY_LENGTH]):
+        minus, phrase, bare = match.groups()
+        if bare is not None:
+            if bare == "OR":
+                pending_or = bool(terms)
+                continue
+            exclude = bare.startswith("-") and len(bare) > 1
+            found = tuple(words(bare))
+        else:
+            exclude = minus == "-"
+            found = tuple(words(phrase or ""))
+        if not found:
+            continue
+        terms.append(QueryTerm(found, exclude, pending_or and not exclude))
+        pending_or = False
+        if len(terms) >= MAX_TERMS:
+            break
+    return terms
+
+
+def query_stems(query: str) -> set[str]:
+    return {stem(w) for term in parse_query(query) if not term.exclude for w in term.words}
+
+
+def fts5_expression(query: str) -> str:
+    """The FTS5 MATCH expression for a query, on stemmed tokens; ``""`` when nothing to match."""
+
+    def quoted(term: QueryTerm) -> str:
+        return '"' + " ".join(stem(w) for w in term.words).replace('"', "") + '"'
+
+    groups: list[list[str]] = []
+    excluded: list[str] = []
+    for term in parse_query(query):
+        if term.exclude:
+            excluded.append(quoted(term))
+        elif term.or_with_previous and groups:
+            groups[-1].append(quoted(term))
+        else:
+            groups.append([quoted(term)])
+    if not groups:
+        return ""
+    expression = " AND ".join(
+        group[0] if len(group) == 1 else "(" + " OR ".join(group) + ")" for group in groups
+    )
+    for term in excluded:
+        expression = f"({expression}) NOT {term}"
+    return expression
+
+
+def websearch_query(query: str) -> str:
+    """The query as PostgreSQL's websearch syntax (same grammar), cleaned of oddities."""
+    parts: list[str] = []
+    for term in parse_query(query):
+        text = " ".join(term.words)
+        piece = f'"{text}"' if len(term.words) > 1 else text
+        if term.exclude:
+            piece = "-" + piece
+        if term.or_with_previous and parts:
+            parts.append("OR")
+        parts.append(piece)
+    return " ".join(parts)
+
+
+# --- index maintenance ------------------------------------------------------------------------
+
+
+def _is_sqlite() -> bool:
+    return connection.vendor == "sqlite"
+
+
+def search_index_update(*, item_ids: Iterable[int]) -> None:
+    """Bring the SQLite FTS5 rows of these items up to date (PostgreSQL needs nothing)."""
+    if not _is_sqlite():
+        return
+    ids = list(item_ids)
+    if not ids:
+        return
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("%s" for _ in chunk)
+            cursor.execute(f"DELETE FROM evidence_search WHERE rowid IN ({marks})", chunk)  # noqa: S608
+            rows = EvidenceItem.objects.filter(pk__in=chunk, merged_into__isnull=True).values_list(
+                "pk", "title", "organisation", "summary", "full_text", "extracted_text"
+            )
+            cursor.executemany(
+                "INSERT INTO evidence_search (rowid, title, summary, body) VALUES (%s, %s, %s, %s)",
+                [
+                    (pk, stem_text(title), stem_text(f"{org} {summary}"), stem_text(f"{ft} {ex}"))
+                    for pk, title, org, summary, ft, ex in rows
+                ],
+            )
+
+
+def search_index_rebuild() -> int:
+    """Re-index every item (SQLite); returns the number of items indexed."""
+    if not _is_sqlite():
+        return EvidenceItem.objects.count()
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM evidence_search")
+    ids = list(EvidenceItem.objects.values_list("pk", flat=True))
+    search_index_update(item_ids=ids)
+    return len(ids)
+
+
+# --- matching ---------------------------------------------------------------------------------
+
+
+def _pg_match(queryset: QuerySet[EvidenceItem], query: str) -> QuerySet[EvidenceItem]:
+    """PostgreSQL: restrict to matches and annotate ``score`` (ts_rank_cd, higher is better)."""
+    text = websearch_query(query)
+    if not text:
+        return queryset.none()
+    return queryset.filter(
+        RawSQL(
+            "evidence_evidenceitem.search_vector @@ websearch_to_tsquery('dutch', %s)",
+            [text],
+            output_field=BooleanField(),
+        )
+    ).annotate(
+        score=RawSQL(
+            "ts_rank_cd(evidence_evidenceitem.search_vector, websearch_to_tsquery('dutch', %s), 1)",
+            [text],
+            output_field=FloatField(),
+        )
+    )
+
+
+def _where_sql(queryset: QuerySet[EvidenceItem]) -> tuple[str, list[Any]] | None:
+    """The WHERE clause of a join-free item queryset; None when it can match nothing."""
+    from django.core.exceptions import EmptyResultSet, FullResultSet
+
+    query = queryset.query
+    joins = [a for a, n in query.alias_refcount.items() if n and a != query.base_table]
+    if joins:  # pragma: no cover - our filters use subqueries, not joins
+        raise ValueError("search filters must not join other tables")
+    compiler = query.get_compiler(connection=connection)
+    try:
+        sql, params = compiler.compile(query.where)
+    except EmptyResultSet:
+        return None
+    except FullResultSet:
+        return "1", []
+    return sql, list(params)
+
+
+def match_count(queryset: QuerySet[EvidenceItem], query: str) -> int:
+    """How many items of ``queryset`` match (SQLite: starting from the FTS5 matches)."""
+    if not _is_sqlite():
+        return _pg_match(queryset, query).count()
+    expression = fts5_expression(query)
+    where = _where_sql(queryset) if expression else None
+    if where is None:
+        return 0
+    where_sql, where_params = where
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM evidence_search JOIN evidence_evidenceitem "  # noqa: S608
+            "ON evidence_evidenceitem.id = evidence_search.rowid "
+            f"WHERE evidence_search MATCH %s AND ({where_sql})",
+            [expression, *where_params],
+        )
+        return int(cursor.fetchone()[0])
+
+
+def ranked_ids(
+    queryset: QuerySet[EvidenceItem], query: str, *, limit: int, offset: int
+) -> list[tuple[int, float]]:
+    """Ids and scores of one page of matches, best first. Uses the fast path per database."""
+    if _is_sqlite():
+        expression = fts5_expression(query)
+        if not expression:
+            return []
+        where = _where_sql(queryset)
+        if where is None:
+            return []
+        where_sql, where_params = where
+        # Start from the FTS5 matches and probe each candidate's row by primary key; filtering
+        # the item table first would scan every visible item.
+        sql = (
+            "SELECT evidence_search.rowid, -bm25(evidence_search, 10.0, 4.0, 1.0) "  # noqa: S608
+            "FROM evidence_search JOIN evidence_evidenceitem "
+            "ON evidence_evidenceitem.id = evidence_search.rowid "
+            f"WHERE evidence_search MATCH %s AND ({where_sql}) "
+            "ORDER BY bm25(evidence_search, 10.0, 4.0, 1.0), evidence_search.rowid "
+            "LIMIT %s OFFSET %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [expression, *where_params, limit, offset])
+            return [(int(pk), float(score)) for pk, score in cursor.fetchall()]
+    rows = _pg_match(queryset, query).order_by("-score", "pk").values_list("pk", "score")
+    return [(int(pk), float(score)) for pk, score in rows[offset : offset + limit]]
+
+
+def matching_ids_subquery(queryset: QuerySet[EvidenceItem], query: str) -> QuerySet[EvidenceItem]:
+    """``queryset`` restricted to matches, without ranking (for counts and facets)."""
+    if _is_sqlite():
+        expression = fts5_expression(query)
+        if not expression:
+            return queryset.none()
+        return queryset.filter(
+            pk__in=RawSQL(
+                "SELECT rowid FROM evidence_search WHERE evidence_search MATCH %s", [expression]
+            )
+        )
+    text = websearch_query(query)
+    if not text:
+        return queryset.none()
+    return queryset.filter(
+        RawSQL(
+            "evidence_evidenceitem.search_vector @@ websearch_to_tsquery('dutch', %s)",
+            [text],
+            output_field=BooleanField(),
+        )
+    )
+
+
+# --- snippets ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Snippet:
+    html: SafeString
+    field: str = ""
+
+
+def highlight(text: str, stems: set[str]) -> SafeString:
+    """Escape ``text`` and wrap words whose stem is in ``stems`` in ``<mark>``."""
+    out: list[str] = []
+    position = 0
+    for found in _WORD.finditer(text):
+        out.append(html.escape(text[position : found.start()]))
+        word = found.group(0)
+        if stem(word) in stems:
+            out.append(f"<mark>{html.escape(word)}</mark>")
+        else:
+            out.append(html.escape(word))
+        position = found.end()
+    out.append(html.escape(text[position:]))
+    return mark_safe("".join(out))  # noqa: S308 - every piece above is escaped
+
+
+def snippet(texts: Sequence[tuple[str, str]], stems: set[str], *, width: int = 240) -> Snippet:
+    """The first window of ``width`` characters around a matching word, highlighted."""
+    for field_name, text in texts:
+        if not text:
+            continue
+        for found in _WORD.finditer(text):
+            if stem(found.group(0)) in stems:
+                start = max(0, found.start() - width // 3)
+                if start:
+                    space = text.find(" ", start)
+                    start = space + 1 if 0 <= space < found.start() else start
+                end = min(len(text), start + width)
+                piece = text[start:end]
+                prefix = "… " if start else ""
+                suffix = " …" if end < len(text) else ""
+                return Snippet(
+                    mark_safe(  # noqa: S308 - highlight() escapes
+                        html.escape(prefix) + highlight(piece, stems) + html.escape(suffix)
+                    ),
+                    field_name,
+                )
+    for field_name, text in texts:
+        if text:
+            piece = text[:width] + (" …" if len(text) > width else "")
+            return Snippet(mark_safe(html.escape(piece)), field_name)  # noqa: S308
+    return Snippet(mark_safe(""), "")
+
+
+@dataclass
+class Hit:
+    item: EvidenceItem
+    score: float
+    title_html: SafeString
+    snippet: Snippet
+
+
+@dataclass
+class Facet:
+    key: str
+    label: str
+    values: list[tuple[str, str, int]] = field(default_factory=list)  # (value, label, count)
