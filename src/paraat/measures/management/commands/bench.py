@@ -73,8 +73,8 @@ class Command(BaseCommand):
             raise CommandError("--items and --queries must be positive")
         self.stdout.write(
             f"search: {options['items']} items, {options['queries']} timed searches (first page "
-            "with snippets, total and facets; anonymous and analist users alternating) on SQLite "
-            "and PostgreSQL; target p95 ≤ 50 ms"
+            "with snippets and the total; facets timed separately; anonymous and analist users "
+            "alternating) on SQLite and PostgreSQL; target p95 ≤ 50 ms"
         )
         result = bench.run(
             items=options["items"],
