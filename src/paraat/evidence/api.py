@@ -6,6 +6,7 @@ confidential items never appear for users who may not see them (lists, search, f
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -159,10 +160,14 @@ class EvidenceSerializer(serializers.Serializer):  # type: ignore[type-arg]
             "updated_at": instance.updated_at.isoformat() if instance.updated_at else None,
         }
 
-    def to_data(self) -> services.EvidenceData:
+    def to_data(self, base: services.EvidenceData | None = None) -> services.EvidenceData:
+        """The item's data; on a partial update the fields not sent keep ``base``'s values."""
         data = dict(self.validated_data)
         for name in ("authors", "keywords", "certainty_downgrades", "certainty_upgrades"):
-            data[name] = tuple(data.get(name, ()))
+            if name in data:
+                data[name] = tuple(data[name])
+        if base is not None:
+            return dataclasses.replace(base, **data)
         return services.EvidenceData(**data)
 
 
@@ -261,8 +266,10 @@ class EvidenceViewSet(
     def perform_update(self, serializer: EvidenceSerializer) -> None:
         assert serializer.instance is not None
         try:
+            base = services.evidence_data_from_item(serializer.instance)
             serializer.instance = services.evidence_update(
-                item=serializer.instance, data=serializer.to_data()
+                item=serializer.instance,
+                data=serializer.to_data(base if serializer.partial else None),
             )
         except DjangoValidationError as exc:
             raise ValidationError(_messages(exc)) from exc

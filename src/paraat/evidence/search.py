@@ -122,11 +122,17 @@ def fts5_expression(query: str) -> str:
 
 
 def websearch_query(query: str) -> str:
-    """The query as PostgreSQL's websearch syntax (same grammar), cleaned of oddities."""
+    """The query in PostgreSQL's websearch syntax, meaning exactly what it means on SQLite.
+
+    Every word or phrase is quoted (so a lower-case "or" is a word, not the operator), and a
+    query that only excludes matches nothing, as on SQLite.
+    """
+    terms = parse_query(query)
+    if not any(not term.exclude for term in terms):
+        return ""
     parts: list[str] = []
-    for term in parse_query(query):
-        text = " ".join(term.words)
-        piece = f'"{text}"' if len(term.words) > 1 else text
+    for term in terms:
+        piece = '"' + " ".join(term.words) + '"'
         if term.exclude:
             piece = "-" + piece
         if term.or_with_previous and parts:
@@ -262,6 +268,8 @@ def ranked_ids(
         with connection.cursor() as cursor:
             cursor.execute(sql, [expression, *where_params, limit, offset])
             return [(int(pk), float(score)) for pk, score in cursor.fetchall()]
+    if not websearch_query(query):
+        return []
     rows = _pg_match(queryset, query).order_by("-score", "pk").values_list("pk", "score")
     return [(int(pk), float(score)) for pk, score in rows[offset : offset + limit]]
 
@@ -280,11 +288,12 @@ def matching_ids_subquery(queryset: QuerySet[EvidenceItem], query: str) -> Query
     text = websearch_query(query)
     if not text:
         return queryset.none()
+    # Self-contained, so the queryset can itself be used as a subquery (facets).
     return queryset.filter(
-        RawSQL(
-            "evidence_evidenceitem.search_vector @@ websearch_to_tsquery('dutch', %s)",
+        pk__in=RawSQL(
+            "SELECT id FROM evidence_evidenceitem"
+            " WHERE search_vector @@ websearch_to_tsquery('dutch', %s)",
             [text],
-            output_field=BooleanField(),
         )
     )
 

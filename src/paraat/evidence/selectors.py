@@ -371,19 +371,24 @@ def fiche_versions(*, fiche: Fiche) -> QuerySet[FicheVersion]:
     return fiche.versions.select_related("created_by", "reviewed_by").order_by("-number")
 
 
+def cited_visible(*, user: AnyUser) -> QuerySet[EvidenceItem]:
+    """Items a reader may see when cited: merged-away items included (they keep their page)."""
+    return filter_visible(user=user, queryset=EvidenceItem.objects.all())
+
+
 def fiche_cells(*, version: FicheVersion, user: AnyUser) -> list[FicheCell]:
     cells = filter_visible(user=user, queryset=version.cells.all()).select_related(
         "domain", "group"
     )
     return list(
         cells.prefetch_related(
-            Prefetch("evidence", queryset=evidence_visible(user=user).order_by("pk"))
+            Prefetch("evidence", queryset=cited_visible(user=user).order_by("pk"))
         )
     )
 
 
 def fiche_key_evidence(*, version: FicheVersion, user: AnyUser) -> list[EvidenceItem]:
-    return list(evidence_visible(user=user).filter(pk__in=version.key_evidence.values("pk")))
+    return list(cited_visible(user=user).filter(pk__in=version.key_evidence.values("pk")))
 
 
 def fiche_unused_evidence(
@@ -487,7 +492,7 @@ def fiche_document(
 
     cells = fiche_cells(version=version, user=user)
     visible_ids = set(
-        evidence_visible(user=user)
+        cited_visible(user=user)
         .values_list("pk", flat=True)
         .filter(
             Q(pk__in=version.key_evidence.values("pk"))
@@ -723,7 +728,7 @@ def dossier_view(*, dossier: KnowledgeDossier, version: Any, user: AnyUser) -> d
 
     from paraat.evidence.services import CITATION
 
-    items = list(evidence_visible(user=user).filter(pk__in=version.items.values("pk")))
+    items = list(cited_visible(user=user).filter(pk__in=version.items.values("pk")))
     by_ref = {i.ref: i for i in items}
     numbers: dict[str, int] = {}
     paragraphs = []

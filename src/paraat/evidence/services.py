@@ -563,6 +563,30 @@ def fiche_settings_update(
     return fiche
 
 
+@transaction.atomic
+def fiche_edit(
+    *,
+    fiche: Fiche,
+    reviewer: User | None,
+    confidentiality: str,
+    content: FicheContent,
+    user: User | None,
+    change_note: str,
+    reviewed_on: dt.date | None = None,
+) -> FicheVersion:
+    """Settings and a new version together: all of it is saved, or (on an error) nothing."""
+    fiche_settings_update(
+        fiche=fiche, reviewer=reviewer, confidentiality=confidentiality, actor=user
+    )
+    return fiche_version_create(
+        fiche=fiche,
+        content=content,
+        user=user,
+        change_note=change_note,
+        reviewed_on=reviewed_on,
+    )
+
+
 # --- dossiers ---------------------------------------------------------------------------------
 
 
@@ -821,8 +845,9 @@ def evidence_import(
     """Import one reference file: all of it or (on a FormatError or any failure) nothing.
 
     Same DOI as an existing item → merged (empty fields filled in). Near-identical title →
-    added and listed as a possible duplicate for the merge screen. Records without a usable
-    title or date → rejected with line and reason in the report.
+    added and listed as a possible duplicate for the merge screen. Records without a title, with
+    a date that is not a date or with unknown codes → rejected with line and reason in the
+    report (records without any date are accepted; an invalid DOI is left out).
     """
     parsed = formats.parse(data=data, file_name=file_name, file_format=file_format)
     return _import_store(
@@ -884,13 +909,20 @@ def _import_store(
                 {"line": ref.line, "title": ref.title[:200], "into": existing.ref, "fields": filled}
             )
             continue
-        item = evidence_create(
-            data=item_data,
-            submitted_by=user,
-            submitted_by_name=submitted_name if user is None else "",
-            ref=ref.ref_key,
-            import_batch=batch,
-        )
+        try:
+            item = evidence_create(
+                data=item_data,
+                submitted_by=user,
+                submitted_by_name=submitted_name if user is None else "",
+                ref=ref.ref_key,
+                import_batch=batch,
+            )
+        except ValidationError as exc:  # e.g. a URL the model refuses: reject this record only
+            for field_name, messages in exc.message_dict.items():
+                report["rejected"].append(
+                    {"line": ref.line, "field": field_name, "message": "; ".join(messages)}
+                )
+            continue
         near = titles.best(item.title)
         if near is not None:
             other_pk, score = near

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.contrib import messages
@@ -72,6 +73,11 @@ def _int(
     return number if low <= number <= high else default
 
 
+def _slug(value: str) -> str:
+    """Keys are slugs; anything else (NUL bytes, markup) is ignored rather than queried."""
+    return value if re.fullmatch(r"[-\w]{1,100}", value or "") else ""
+
+
 def search_filters_from(params: Any) -> selectors.SearchFilters:
     """Parse the facet filters of a search page or API call; unknown values are ignored."""
 
@@ -82,9 +88,9 @@ def search_filters_from(params: Any) -> selectors.SearchFilters:
         item_types=allowed("type", EvidenceType.values),
         knowledge_classes=allowed("class", KnowledgeClass.values),
         certainties=allowed("certainty", [*Certainty.values, selectors.UNGRADED]),
-        measure=params.get("measure", "")[:100],
-        domain=params.get("domain", "")[:80],
-        group=params.get("group", "")[:80],
+        measure=_slug(params.get("measure", ""))[:100],
+        domain=_slug(params.get("domain", ""))[:80],
+        group=_slug(params.get("group", ""))[:80],
         year_from=_int(params.get("from"), None, low=1800, high=2200),
         year_to=_int(params.get("to"), None, low=1800, high=2200),
         synthetic=params.get("synthetic", "")
@@ -422,6 +428,8 @@ def _fiche_or_404(request: HttpRequest, key: str) -> Any:
 
 def _version_or_404(fiche: Any, raw: str | None) -> Any:
     number = _int(raw, None, low=1, high=1_000_000) if raw else None
+    if raw and number is None:
+        raise Http404
     version = selectors.fiche_version(fiche=fiche, number=number)
     if version is None:
         raise Http404
@@ -597,14 +605,10 @@ def _fiche_form_view(request: HttpRequest, key: str, *, create: bool) -> HttpRes
                     change_note=form.cleaned_data["change_note"],
                 )
             else:
-                services.fiche_settings_update(
+                services.fiche_edit(
                     fiche=fiche,
                     reviewer=form.cleaned_data["reviewer"],
                     confidentiality=form.cleaned_data["confidentiality"],
-                    actor=user,  # type: ignore[arg-type]
-                )
-                services.fiche_version_create(
-                    fiche=fiche,
                     content=content,
                     user=user,  # type: ignore[arg-type]
                     change_note=form.cleaned_data["change_note"],
