@@ -1,10 +1,11 @@
 """Full-text search over evidence items with Dutch stemming, on PostgreSQL and on SQLite.
 
-PostgreSQL searches the generated ``search_vector`` column (``dutch`` configuration) with
-``websearch_to_tsquery``. SQLite searches the FTS5 table ``evidence_search``, whose text is stemmed
-with the same Snowball algorithm (``dutch_porter``, the one PostgreSQL's ``dutch`` uses) before
-indexing; queries are stemmed the same way. Both accept the same query syntax: words (all must
-occur), ``"a phrase"``, ``OR`` between words, ``-word`` to exclude.
+PostgreSQL searches the generated ``search_vector`` column (``dutch`` configuration) with a
+tsquery built by ``pg_tsquery``. SQLite searches the FTS5 table ``evidence_search``, whose
+text is stemmed with the same Snowball algorithm (``dutch_porter``, the one PostgreSQL's
+``dutch`` uses) before indexing; queries are stemmed the same way. Both read the same query
+syntax with the same meaning: words (all must occur), ``"a phrase"``, ``OR`` between words
+(grouped: ``a OR b c`` is ``(a or b) and c``), ``-word`` to exclude.
 
 Visibility is applied before any text matching: the search only ever sees the queryset that
 ``filter_visible`` returns for the user, so hidden items are neither ranked, counted nor faceted.
@@ -102,43 +103,51 @@ def fts5_expression(query: str) -> str:
     def quoted(term: QueryTerm) -> str:
         return '"' + " ".join(stem(w) for w in term.words).replace('"', "") + '"'
 
-    groups: list[list[str]] = []
-    excluded: list[str] = []
-    for term in parse_query(query):
-        if term.exclude:
-            excluded.append(quoted(term))
-        elif term.or_with_previous and groups:
-            groups[-1].append(quoted(term))
-        else:
-            groups.append([quoted(term)])
+    groups, excluded = _groups(query)
     if not groups:
         return ""
     expression = " AND ".join(
-        group[0] if len(group) == 1 else "(" + " OR ".join(group) + ")" for group in groups
+        quoted(group[0]) if len(group) == 1 else "(" + " OR ".join(map(quoted, group)) + ")"
+        for group in groups
     )
     for term in excluded:
-        expression = f"({expression}) NOT {term}"
+        expression = f"({expression}) NOT {quoted(term)}"
     return expression
 
 
-def websearch_query(query: str) -> str:
-    """The query in PostgreSQL's websearch syntax, meaning exactly what it means on SQLite.
-
-    Every word or phrase is quoted (so a lower-case "or" is a word, not the operator), and a
-    query that only excludes matches nothing, as on SQLite.
-    """
-    terms = parse_query(query)
-    if not any(not term.exclude for term in terms):
-        return ""
-    parts: list[str] = []
-    for term in terms:
-        piece = '"' + " ".join(term.words) + '"'
+def _groups(query: str) -> tuple[list[list[QueryTerm]], list[QueryTerm]]:
+    """AND-ed groups of OR-ed terms, and the excluded terms (the structure both backends use)."""
+    groups: list[list[QueryTerm]] = []
+    excluded: list[QueryTerm] = []
+    for term in parse_query(query):
         if term.exclude:
-            piece = "-" + piece
-        if term.or_with_previous and parts:
-            parts.append("OR")
-        parts.append(piece)
-    return " ".join(parts)
+            excluded.append(term)
+        elif term.or_with_previous and groups:
+            groups[-1].append(term)
+        else:
+            groups.append([term])
+    return groups, excluded
+
+
+def pg_tsquery(query: str) -> tuple[str, list[str]] | None:
+    """SQL for a PostgreSQL tsquery with exactly the meaning of ``fts5_expression``.
+
+    ``(a OR b) AND c AND NOT d``: each word or phrase is a ``phraseto_tsquery`` with the
+    ``dutch`` configuration, OR within a group, AND between groups, ``!!`` for exclusions.
+    None when there is nothing to match (an empty or exclusion-only query).
+    """
+    groups, excluded = _groups(query)
+    if not groups:
+        return None
+    params: list[str] = []
+
+    def phrase(term: QueryTerm) -> str:
+        params.append(" ".join(term.words))
+        return "phraseto_tsquery('dutch', %s)"
+
+    parts = ["(" + " || ".join(phrase(t) for t in group) + ")" for group in groups]
+    parts += ["!!" + phrase(t) for t in excluded]
+    return "(" + " && ".join(parts) + ")", params
 
 
 # --- index maintenance ------------------------------------------------------------------------
@@ -188,19 +197,19 @@ def search_index_rebuild() -> int:
 
 def _pg_match(queryset: QuerySet[EvidenceItem], query: str) -> QuerySet[EvidenceItem]:
     """PostgreSQL: restrict to matches and annotate ``score`` (ts_rank_cd, higher is better)."""
-    text = websearch_query(query)
-    if not text:
+    tsquery = pg_tsquery(query)
+    if tsquery is None:
         return queryset.none()
+    sql, params = tsquery
     return queryset.filter(
-        RawSQL(
-            "evidence_evidenceitem.search_vector @@ websearch_to_tsquery('dutch', %s)",
-            [text],
-            output_field=BooleanField(),
+        # ``sql`` holds only constant fragments; the user's words are in ``params``.
+        RawSQL(  # noqa: S611
+            f"evidence_evidenceitem.search_vector @@ {sql}", params, output_field=BooleanField()
         )
     ).annotate(
-        score=RawSQL(
-            "ts_rank_cd(evidence_evidenceitem.search_vector, websearch_to_tsquery('dutch', %s), 1)",
-            [text],
+        score=RawSQL(  # noqa: S611
+            f"ts_rank_cd(evidence_evidenceitem.search_vector, {sql}, 1)",
+            params,
             output_field=FloatField(),
         )
     )
@@ -268,7 +277,7 @@ def ranked_ids(
         with connection.cursor() as cursor:
             cursor.execute(sql, [expression, *where_params, limit, offset])
             return [(int(pk), float(score)) for pk, score in cursor.fetchall()]
-    if not websearch_query(query):
+    if pg_tsquery(query) is None:
         return []
     rows = _pg_match(queryset, query).order_by("-score", "pk").values_list("pk", "score")
     return [(int(pk), float(score)) for pk, score in rows[offset : offset + limit]]
@@ -285,15 +294,15 @@ def matching_ids_subquery(queryset: QuerySet[EvidenceItem], query: str) -> Query
                 "SELECT rowid FROM evidence_search WHERE evidence_search MATCH %s", [expression]
             )
         )
-    text = websearch_query(query)
-    if not text:
+    tsquery = pg_tsquery(query)
+    if tsquery is None:
         return queryset.none()
+    sql, params = tsquery
     # Self-contained, so the queryset can itself be used as a subquery (facets).
     return queryset.filter(
-        pk__in=RawSQL(
-            "SELECT id FROM evidence_evidenceitem"
-            " WHERE search_vector @@ websearch_to_tsquery('dutch', %s)",
-            [text],
+        pk__in=RawSQL(  # noqa: S611
+            f"SELECT id FROM evidence_evidenceitem WHERE search_vector @@ {sql}",  # noqa: S608
+            params,
         )
     )
 

@@ -799,6 +799,8 @@ def _fill_empty(target: EvidenceItem, source: dict[str, Any]) -> list[str]:
         if value and not getattr(target, name):
             setattr(target, name, value)
             filled.append(name)
+            if name == "published_on":
+                target.date_precision = source.get("date_precision", target.date_precision)
     return filled
 
 
@@ -903,6 +905,15 @@ def _import_store(
         if existing is not None:
             filled = _fill_empty(existing, _item_fields(item_data))
             if filled:
+                try:
+                    existing.full_clean()
+                except ValidationError as exc:  # e.g. a URL the model refuses: keep the item
+                    existing.refresh_from_db()
+                    for field_name, messages in exc.message_dict.items():
+                        report["rejected"].append(
+                            {"line": ref.line, "field": field_name, "message": "; ".join(messages)}
+                        )
+                    continue
                 existing.save()
                 search.search_index_update(item_ids=[existing.pk])
             report["merged"].append(

@@ -338,19 +338,14 @@ def test_record_with_invalid_url_is_rejected_with_its_line(tmp_path) -> None:
     assert not EvidenceItem.objects.filter(title="Tweede record").exists()
 
 
-@pytest.mark.xfail(
-    reason="services._import_store: on a DOI merge, _fill_empty copies the record's url into "
-    "the existing item and saves it without full_clean(), so a URL the model refuses "
-    "(here javascript:) is stored and rendered as a link on the detail page",
-    raises=AssertionError,
-    strict=True,
-)
 def test_merge_by_doi_does_not_store_an_invalid_url(client, tmp_path) -> None:
     existing = EvidenceItemFactory(title="Bestaand item", doi="10.1000/xss.1", url="")
     text = (
         "TY  - JOUR\nTI  - Bestaand item\nDO  - 10.1000/xss.1\nUR  - javascript:alert(1)\nER  -\n"
     )
-    run_json("import", str(write(tmp_path, "xss.ris", text)))
+    report = run_json("import", str(write(tmp_path, "xss.ris", text)))
+    assert [r["line"] for r in report["rejected"]] == [1]
+    assert report["rejected"][0]["field"] == "url"
     existing.refresh_from_db()
     page = client.get(reverse("evidence:detail", args=[existing.pk])).content
     assert b"javascript:alert(1)" not in page

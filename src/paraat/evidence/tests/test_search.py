@@ -43,17 +43,6 @@ pytestmark = pytest.mark.django_db
 
 ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 
-# websearch_to_tsquery() cannot group: "-a OR b" means "(not a) or b" and "a OR b c" means
-# "a or (b and c)" on PostgreSQL, but "b and not a" and "(a or b) and c" on SQLite
-# (fts5_expression groups OR-ed terms and applies exclusions to the whole).
-PG_OR_GROUPING_BUG = pytest.mark.xfail(
-    ON_POSTGRES,
-    reason="search.websearch_query: websearch_to_tsquery binds AND tighter than OR and lets OR "
-    "attach to an excluded term; fts5_expression groups (a OR b) AND c AND NOT d",
-    raises=AssertionError,
-    strict=True,
-)
-
 
 def hit_titles(user, query: str, **kwargs) -> list[str]:
     kwargs.setdefault("with_facets", False)
@@ -164,12 +153,10 @@ def test_query_that_only_excludes_matches_nothing(client, library, query) -> Non
     assert client.get(reverse("evidence:list"), {"q": query}).status_code == 200
 
 
-@PG_OR_GROUPING_BUG
 def test_or_after_an_exclusion_does_not_attach_to_it(library) -> None:
     assert found("-geweld OR jongeren") == {"Eenzaamheid onder jongeren"}
 
 
-@PG_OR_GROUPING_BUG
 def test_or_binds_tighter_than_and(library) -> None:
     # (scholen OR jongeren) AND eenzaamheid
     assert found("scholen OR jongeren eenzaamheid") == {"Eenzaamheid onder jongeren"}
