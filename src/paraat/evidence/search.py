@@ -129,6 +129,12 @@ def _groups(query: str) -> tuple[list[list[QueryTerm]], list[QueryTerm]]:
     return groups, excluded
 
 
+def text_match(query: str) -> str:
+    """The FTS5 MATCH for a user's query, restricted to the text columns (never ``meta``)."""
+    expression = fts5_expression(query)
+    return "{title summary body} : (" + expression + ")" if expression else ""
+
+
 def pg_tsquery(query: str) -> tuple[str, list[str]] | None:
     """SQL for a PostgreSQL tsquery with exactly the meaning of ``fts5_expression``.
 
@@ -157,27 +163,82 @@ def _is_sqlite() -> bool:
     return connection.vendor == "sqlite"
 
 
+def meta_token(kind: str, value: object) -> str:
+    """An attribute token for the FTS5 ``meta`` column: letters and digits only, so the
+    unicode61 tokenizer keeps it whole, and prefixed so no Dutch word collides with it."""
+    return f"xx{kind}{value}".lower().replace("_", "")
+
+
+def index_rows(item_model: Any, link_model: Any, ids: Sequence[int]) -> list[tuple[Any, ...]]:
+    """FTS5 rows (rowid, title, summary, body, meta) for items, from plain values.
+
+    Takes the models as arguments so the migration that builds the index can use its
+    historical models.
+    """
+    links: dict[int, list[str]] = {}
+    for item_id, measure_id, domain_id, group_id in link_model.objects.filter(
+        item_id__in=ids
+    ).values_list("item_id", "measure_id", "domain_id", "group_id"):
+        tokens = links.setdefault(item_id, [])
+        for kind, value in (("m", measure_id), ("d", domain_id), ("p", group_id)):
+            if value is not None:
+                tokens.append(meta_token(kind, value))
+    rows = []
+    for values in item_model.objects.filter(pk__in=ids, merged_into__isnull=True).values(
+        "pk",
+        "title",
+        "organisation",
+        "summary",
+        "full_text",
+        "extracted_text",
+        "confidentiality",
+        "item_type",
+        "knowledge_class",
+        "certainty",
+        "published_on",
+        "is_synthetic",
+    ):
+        meta = [
+            meta_token("c", values["confidentiality"]),
+            meta_token("t", values["item_type"]),
+            meta_token("k", values["knowledge_class"]),
+            meta_token("g", values["certainty"] or "ungraded"),
+            meta_token("s", int(values["is_synthetic"])),
+            *links.get(values["pk"], []),
+        ]
+        if values["published_on"]:
+            meta.append(meta_token("y", values["published_on"].year))
+        rows.append(
+            (
+                values["pk"],
+                stem_text(values["title"]),
+                stem_text(f"{values['organisation']} {values['summary']}"),
+                stem_text(f"{values['full_text']} {values['extracted_text']}"),
+                " ".join(meta),
+            )
+        )
+    return rows
+
+
 def search_index_update(*, item_ids: Iterable[int]) -> None:
-    """Bring the SQLite FTS5 rows of these items up to date (PostgreSQL needs nothing)."""
+    """Bring the SQLite FTS5 rows of these items up to date (PostgreSQL needs nothing).
+
+    Called by every service that changes an item's text, attributes or links.
+    """
     if not _is_sqlite():
         return
+    from paraat.evidence.models import EvidenceLink
+
     ids = list(item_ids)
-    if not ids:
-        return
     with connection.cursor() as cursor:
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             marks = ",".join("%s" for _ in chunk)
             cursor.execute(f"DELETE FROM evidence_search WHERE rowid IN ({marks})", chunk)  # noqa: S608
-            rows = EvidenceItem.objects.filter(pk__in=chunk, merged_into__isnull=True).values_list(
-                "pk", "title", "organisation", "summary", "full_text", "extracted_text"
-            )
             cursor.executemany(
-                "INSERT INTO evidence_search (rowid, title, summary, body) VALUES (%s, %s, %s, %s)",
-                [
-                    (pk, stem_text(title), stem_text(f"{org} {summary}"), stem_text(f"{ft} {ex}"))
-                    for pk, title, org, summary, ft, ex in rows
-                ],
+                "INSERT INTO evidence_search (rowid, title, summary, body, meta) "
+                "VALUES (%s, %s, %s, %s, %s)",
+                index_rows(EvidenceItem, EvidenceLink, chunk),
             )
 
 
@@ -237,7 +298,7 @@ def match_count(queryset: QuerySet[EvidenceItem], query: str) -> int:
     """How many items of ``queryset`` match (SQLite: starting from the FTS5 matches)."""
     if not _is_sqlite():
         return _pg_match(queryset, query).count()
-    expression = fts5_expression(query)
+    expression = text_match(query)
     where = _where_sql(queryset) if expression else None
     if where is None:
         return 0
@@ -257,7 +318,7 @@ def ranked_ids(
 ) -> list[tuple[int, float]]:
     """Ids and scores of one page of matches, best first. Uses the fast path per database."""
     if _is_sqlite():
-        expression = fts5_expression(query)
+        expression = text_match(query)
         if not expression:
             return []
         where = _where_sql(queryset)
@@ -267,11 +328,11 @@ def ranked_ids(
         # Start from the FTS5 matches and probe each candidate's row by primary key; filtering
         # the item table first would scan every visible item.
         sql = (
-            "SELECT evidence_search.rowid, -bm25(evidence_search, 10.0, 4.0, 1.0) "  # noqa: S608
+            "SELECT evidence_search.rowid, -bm25(evidence_search, 10.0, 4.0, 1.0, 0.0) "  # noqa: S608
             "FROM evidence_search JOIN evidence_evidenceitem "
             "ON evidence_evidenceitem.id = evidence_search.rowid "
             f"WHERE evidence_search MATCH %s AND ({where_sql}) "
-            "ORDER BY bm25(evidence_search, 10.0, 4.0, 1.0), evidence_search.rowid "
+            "ORDER BY bm25(evidence_search, 10.0, 4.0, 1.0, 0.0), evidence_search.rowid "
             "LIMIT %s OFFSET %s"
         )
         with connection.cursor() as cursor:
@@ -286,7 +347,7 @@ def ranked_ids(
 def matching_ids_subquery(queryset: QuerySet[EvidenceItem], query: str) -> QuerySet[EvidenceItem]:
     """``queryset`` restricted to matches, without ranking (for counts and facets)."""
     if _is_sqlite():
-        expression = fts5_expression(query)
+        expression = text_match(query)
         if not expression:
             return queryset.none()
         return queryset.filter(
@@ -305,6 +366,60 @@ def matching_ids_subquery(queryset: QuerySet[EvidenceItem], query: str) -> Query
             params,
         )
     )
+
+
+# --- the fast path on SQLite: filters inside the index, ranking capped --------------------------
+
+RANK_CAP = 2000
+BM25 = "bm25(evidence_search, 10.0, 4.0, 1.0, 0.0)"
+
+
+def fts_page(
+    *,
+    query: str,
+    meta_groups: Sequence[Sequence[str]],
+    limit: int,
+    offset: int,
+    cap: int = RANK_CAP,
+) -> tuple[int, list[tuple[int, float]]]:
+    """Total and one page of ranked ids, all inside FTS5 (SQLite only).
+
+    ``meta_groups`` are AND-ed groups of OR-ed attribute tokens (visibility and facet filters).
+    Relevance (bm25) ranks the ``cap`` most recently added matches; beyond that position the
+    remaining matches follow newest first. For up to ``cap`` matches this is a full ranking.
+    """
+    text = text_match(query)
+    if not text:
+        return 0, []
+    match = text + "".join(
+        " AND meta : (" + " OR ".join(group) + ")" for group in meta_groups if group
+    )
+    if any(not group for group in meta_groups):
+        return 0, []
+    results: list[tuple[int, float]] = []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM evidence_search WHERE evidence_search MATCH %s", [match]
+        )
+        total = int(cursor.fetchone()[0])
+        end = min(offset + limit, total)
+        if offset < min(cap, end):
+            cursor.execute(
+                f"SELECT id, -score FROM (SELECT rowid AS id, {BM25} AS score "  # noqa: S608
+                "FROM evidence_search WHERE evidence_search MATCH %s "
+                "ORDER BY rowid DESC LIMIT %s) ORDER BY score, id LIMIT %s OFFSET %s",
+                [match, cap, min(end, cap) - offset, offset],
+            )
+            results += [(int(pk), float(score)) for pk, score in cursor.fetchall()]
+        if end > cap:
+            start = max(offset, cap)
+            cursor.execute(
+                "SELECT rowid FROM evidence_search WHERE evidence_search MATCH %s "
+                "ORDER BY rowid DESC LIMIT %s OFFSET %s",
+                [match, end - start, start],
+            )
+            results += [(int(pk), 0.0) for (pk,) in cursor.fetchall()]
+    return total, results
 
 
 # --- snippets ---------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext as _
@@ -238,6 +239,74 @@ def _facet_counts(
     return facets, total
 
 
+def _meta_groups(*, user: AnyUser, filters: SearchFilters) -> list[list[str]] | None:
+    """Visibility and facet filters as FTS5 attribute-token groups; None when they cannot be
+    expressed that way (per-object grants, long year ranges): then the slower join path runs."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import timezone
+
+    from paraat.accounts.models import AccessGrant, User
+
+    levels = visible_levels(user=user)
+    if user.is_authenticated and Confidentiality.CONFIDENTIAL not in levels:
+        assert isinstance(user, User)
+        if (
+            AccessGrant.objects.filter(content_type=ContentType.objects.get_for_model(EvidenceItem))
+            .filter(Q(grantee_user=user) | Q(grantee_group__in=user.groups.all()))
+            .exists()
+        ):
+            return None
+    token = search.meta_token
+    groups = [[token("c", level) for level in levels]]
+    groups.append([token("t", v) for v in filters.item_types] or [])
+    groups.append([token("k", v) for v in filters.knowledge_classes] or [])
+    groups.append([token("g", v) for v in filters.certainties] or [])
+    groups = [groups[0], *[g for g in groups[1:] if g]]
+    for kind, key, model in (
+        ("m", filters.measure, filter_visible(user=user, queryset=Measure.objects.all())),
+        ("d", filters.domain, Domain.objects.all()),
+        ("p", filters.group, PopulationGroup.objects.all()),
+    ):
+        if key:
+            pk = model.filter(key=key).values_list("pk", flat=True).first()
+            groups.append([token(kind, pk)] if pk is not None else [])
+    if filters.year_from or filters.year_to:
+        last = timezone.localdate().year + 1
+        first_year, last_year = filters.year_from or 1900, min(filters.year_to or last, last)
+        if last_year - first_year > 60:
+            return None
+        groups.append([token("y", y) for y in range(first_year, last_year + 1)])
+    if filters.synthetic:
+        groups.append([token("s", 1 if filters.synthetic == "synthetic" else 0)])
+    return groups
+
+
+def _ranked(
+    *,
+    user: AnyUser,
+    query: str,
+    filters: SearchFilters,
+    base: QuerySet[EvidenceItem],
+    limit: int,
+    offset: int,
+    cap: int = search.RANK_CAP,
+) -> tuple[int, list[tuple[int, float]]]:
+    """Total and ranked ids of a text query: inside the FTS5 index where possible (SQLite)."""
+    if connection.vendor == "sqlite":
+        groups = _meta_groups(user=user, filters=filters)
+        if groups is not None:
+            total, ranked = search.fts_page(
+                query=query, meta_groups=groups, limit=limit, offset=offset, cap=cap
+            )
+            # Defence in depth: only ids the ORM check also lets through are shown.
+            allowed = set(base.filter(pk__in=[pk for pk, _ in ranked]).values_list("pk", flat=True))
+            return total, [(pk, score) for pk, score in ranked if pk in allowed]
+    return (
+        search.match_count(base, query),
+        search.ranked_ids(base, query, limit=limit, offset=offset),
+    )
+
+
 def evidence_search(
     *,
     user: AnyUser,
@@ -248,13 +317,18 @@ def evidence_search(
     with_facets: bool = True,
     order: str = "",
 ) -> SearchResult:
-    """Search the items ``user`` may see. Without a query: newest first, all visible items."""
+    """Search the items ``user`` may see. Without a query: newest first, all visible items.
+
+    Ranking is by relevance; when more than ``search.RANK_CAP`` items match, relevance ranks
+    the most recently added ``RANK_CAP`` of them and the rest follow newest first.
+    """
     filters = filters or SearchFilters()
     query = query.strip()[: search.MAX_QUERY_LENGTH]
     base = _apply_filters(evidence_visible(user=user), filters)
     page = max(1, page)
     offset = (page - 1) * page_size
     stems = search.query_stems(query) if query else set()
+    total: int | None = None
     if query and search.parse_query(query):
         matched = search.matching_ids_subquery(base, query)
         if order == "date":
@@ -265,7 +339,9 @@ def evidence_search(
                 ]
             ]
         else:
-            ranked = search.ranked_ids(base, query, limit=page_size, offset=offset)
+            total, ranked = _ranked(
+                user=user, query=query, filters=filters, base=base, limit=page_size, offset=offset
+            )
     else:
         matched = base if not query else base.none()
         ranked = [
@@ -291,12 +367,12 @@ def evidence_search(
                 snippet=search.snippet(texts, stems),
             )
         )
+    facets: list[search.Facet] = []
     if with_facets:
-        facets, total = _facet_counts(matched, user)
-    elif query and search.parse_query(query):
-        facets, total = [], search.match_count(base, query)
-    else:
-        facets, total = [], matched.count()
+        facets, facet_total = _facet_counts(matched, user)
+        total = facet_total if total is None else total
+    elif total is None:
+        total = matched.count()
     return SearchResult(query, hits, total, page, page_size, facets)
 
 
@@ -307,7 +383,9 @@ def evidence_for_export(
     filters = filters or SearchFilters()
     base = _apply_filters(evidence_visible(user=user), filters)
     if query.strip() and search.parse_query(query):
-        ranked = search.ranked_ids(base, query, limit=limit, offset=0)
+        _total, ranked = _ranked(
+            user=user, query=query, filters=filters, base=base, limit=limit, offset=0, cap=limit
+        )
         items = EvidenceItem.objects.in_bulk([pk for pk, _ in ranked])
         return [items[pk] for pk, _ in ranked]
     return list(base.order_by("-published_on", "title", "pk")[:limit])

@@ -293,6 +293,7 @@ def evidence_link_create(*, item: EvidenceItem, data: LinkData, user: User | Non
         note=data.note,
         created_by=user,
     )
+    search.search_index_update(item_ids=[item.pk])  # links are facet filters in the index
     measures = [data.measure] if data.measure else []
     if data.package is not None:
         measures += list(Measure.objects.filter(packageitem__package=data.package).distinct())
@@ -310,7 +311,9 @@ def evidence_link_create(*, item: EvidenceItem, data: LinkData, user: User | Non
 
 @transaction.atomic
 def evidence_link_delete(*, link: EvidenceLink) -> None:
+    item_id = link.item_id
     link.delete()
+    search.search_index_update(item_ids=[item_id])
 
 
 def _notify_reviewer(fiche: Fiche) -> None:

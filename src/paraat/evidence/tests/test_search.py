@@ -984,3 +984,66 @@ def test_pdf_text_is_searchable() -> None:
     item.save()
     search_index_update(item_ids=[item.pk])
     assert found("quarantaineplicht") == {"Bijlage"}
+
+
+# --- the SQLite fast path: filters inside the FTS5 index, ranking capped ------------------------
+
+
+def test_pages_past_the_rank_cap_are_complete_and_without_duplicates(monkeypatch) -> None:
+    from paraat.evidence import search as search_module
+
+    monkeypatch.setattr(search_module, "RANK_CAP", 4)
+    titles = {f"Kwartaalbericht {n} over scholen" for n in range(11)}
+    for title in sorted(titles):
+        EvidenceItemFactory(title=title)
+    EvidenceItemFactory(title="Intern bericht over scholen", confidentiality="internal")
+    seen: list[str] = []
+    for page in (1, 2, 3, 4):
+        result = evidence_search(
+            user=AnonymousUser(), query="scholen", page=page, page_size=3, with_facets=False
+        )
+        assert result.total == 11
+        seen += [hit.item.title for hit in result.hits]
+    assert len(seen) == 11 and set(seen) == titles
+
+
+def test_index_follows_links_and_confidentiality_changes() -> None:
+    import dataclasses
+
+    from paraat.evidence import services
+    from paraat.evidence.selectors import SearchFilters
+    from paraat.measures.tests.factories import MeasureFactory
+
+    measure = MeasureFactory(key="scholen-dicht", confidentiality="public")
+    item = EvidenceItemFactory(title="Leerachterstand na de sluiting")
+    filters = SearchFilters(measure="scholen-dicht")
+
+    def found() -> list[str]:
+        return hit_titles(AnonymousUser(), "leerachterstand", filters=filters)
+
+    assert found() == []
+    link = services.evidence_link_create(
+        item=item, data=services.LinkData(measure=measure, direction="negative"), user=None
+    )
+    assert found() == ["Leerachterstand na de sluiting"]
+    services.evidence_update(
+        item=item,
+        data=dataclasses.replace(
+            services.evidence_data_from_item(item), confidentiality="internal"
+        ),
+    )
+    assert found() == []
+    services.evidence_update(
+        item=item,
+        data=dataclasses.replace(services.evidence_data_from_item(item), confidentiality="public"),
+    )
+    services.evidence_link_delete(link=link)
+    assert found() == []
+    assert hit_titles(AnonymousUser(), "leerachterstand") == ["Leerachterstand na de sluiting"]
+
+
+def test_user_words_never_match_attribute_tokens() -> None:
+    EvidenceItemFactory(title="Rapport over werkloosheid", confidentiality="public")
+    # Attribute tokens live in the meta column; a query for one finds nothing.
+    assert hit_titles(AnonymousUser(), "xxcpublic") == []
+    assert hit_titles(AnonymousUser(), "xxtreport") == []
