@@ -219,6 +219,8 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = env_bool("PARAAT_STATIC_FROM_FINDERS", DEBUG)
 
 # --- E-mail ---------------------------------------------------------------------------------
+# Absolute address of the site, for links in e-mails (no request to derive it from).
+PARAAT_SITE_URL = env_str("PARAAT_SITE_URL", "http://localhost:8000").rstrip("/")
 EMAIL_BACKEND = env_str("PARAAT_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("PARAAT_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("PARAAT_EMAIL_PORT", 25)

@@ -1163,7 +1163,9 @@ def _read_csv(text: str, result: list[ParsedReference], rejected: list[Rejection
                 raise _SyntaxProblem(
                     start, f"rij heeft meer cellen ({len(row)}) dan de kopregel ({len(header)})"
                 )
-            values = {name: cell for name, cell in zip(header, row, strict=False) if name}
+            values = {
+                name: _csv_unguard(cell) for name, cell in zip(header, row, strict=False) if name
+            }
             _csv_record(start, values, result, rejected)
     except csv.Error as exc:
         reason = str(exc)
@@ -1251,5 +1253,19 @@ def write_csv(refs: Iterable[ParsedReference]) -> str:
             "on_behalf_of": _one_line(ref.on_behalf_of),
             "declared_interests": _multi_line(ref.declared_interests),
         }
-        writer.writerow([row[name] for name in CSV_COLUMNS])
+        writer.writerow([_csv_guard(row[name]) for name in CSV_COLUMNS])
     return buffer.getvalue()
+
+
+# Spreadsheets run a cell that starts with one of these as a formula (CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_guard(value: str) -> str:
+    """Prefix a cell that a spreadsheet would read as a formula with ``'`` (OWASP advice)."""
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def _csv_unguard(value: str) -> str:
+    """Undo :func:`_csv_guard` when reading our own CSV back."""
+    return value[1:] if value.startswith("'") and value[1:].startswith(_FORMULA_START) else value

@@ -320,8 +320,7 @@ def _notify_reviewer(fiche: Fiche) -> None:
     reviewer = fiche.reviewer
     if reviewer is None or not reviewer.email:
         return
-    base = settings.PARAAT_SITE_URL if hasattr(settings, "PARAAT_SITE_URL") else ""
-    url = base + reverse("evidence:fiche_detail", args=[fiche.measure.key])
+    url = settings.PARAAT_SITE_URL + reverse("evidence:fiche_detail", args=[fiche.measure.key])
     measure_name = fiche.measure.name_nl
     # No item titles in the message: the new item may be confidential.
     body = _(

@@ -767,3 +767,16 @@ def test_round_trip_of_fixtures_through_every_writer() -> None:
         refs = parse(data=sample.encode(), file_name=f"x.{EXTENSIONS[fmt]}").references
         again = parse(data=write_csv(refs).encode(), file_name="x.csv").references
         assert _without_line(again) == _without_line(refs)
+
+
+def test_csv_cells_that_look_like_formulas_are_guarded_and_read_back() -> None:
+    from paraat.evidence import formats
+
+    ref = formats.ParsedReference(
+        line=1, title='=HYPERLINK("http://x")', summary="-3 % werkloosheid", organisation="@org"
+    )
+    text = formats.write_csv([ref])
+    assert "'=HYPERLINK" in text and "'-3 %" in text and "'@org" in text
+    back = formats.parse(data=text.encode(), file_name="x.csv").references[0]
+    assert back.title == ref.title and back.summary == ref.summary
+    assert back.organisation == ref.organisation

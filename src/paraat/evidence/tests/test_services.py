@@ -133,7 +133,7 @@ def test_link_flags_fiche_records_event_and_mails_reviewer_without_item_title(
     message = mail.outbox[0]
     assert message.to == ["reviewer@example.org"]
     assert "Scholen dicht" in message.subject
-    assert "/fiches/scholen-dicht/" in message.body
+    assert "http://localhost:8000/fiches/scholen-dicht/" in message.body
     for text in (message.subject, message.body):
         assert "quarantaineboetes" not in text
         assert item.ref not in text
