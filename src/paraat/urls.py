@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("paraat.measures.urls")),
     path("", include("paraat.evidence.urls")),
     path("taken/", include("paraat.jobs.urls")),
+    path("taxonomieen/", include("paraat.taxonomies.urls")),
     path("audit/", include("paraat.audit.urls")),
     path("api/", include("paraat.api.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

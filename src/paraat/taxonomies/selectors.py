@@ -20,3 +20,15 @@ def domain_list() -> QuerySet[Domain]:
 def term_exists(*, kind: str, key: str) -> bool:
     model = {"domain": Domain, "group": PopulationGroup, "sector": Sector}[kind]
     return model.objects.filter(key=key).exists()
+
+
+TAXONOMY_KINDS = {"domain": Domain, "group": PopulationGroup, "sector": Sector}
+
+
+def term_list_all(*, kind: str) -> QuerySet[Domain] | QuerySet[PopulationGroup] | QuerySet[Sector]:
+    """All terms of a kind, inactive ones included (for the editing pages)."""
+    return TAXONOMY_KINDS[kind].objects.all()
+
+
+def term_get(*, kind: str, key: str) -> Domain | PopulationGroup | Sector | None:
+    return TAXONOMY_KINDS[kind].objects.filter(key=key).first()

@@ -30,14 +30,16 @@ def term_upsert(
     position: int = 0,
     dimension: str = "",
     is_vulnerable: bool = False,
+    is_active: bool = True,
 ) -> TaxonomyTerm:
     """Create or update one taxonomy term by its key (``kind`` is domain, group or sector)."""
     model = _MODELS[kind]
     defaults: dict[str, Any] = {
-        "name_nl": name_nl,
-        "name_en": name_en,
-        "description": description,
+        "name_nl": name_nl.strip(),
+        "name_en": name_en.strip(),
+        "description": description.strip(),
         "position": position,
+        "is_active": is_active,
     }
     if model is PopulationGroup:
         defaults.update(dimension=dimension, is_vulnerable=is_vulnerable)

@@ -14,4 +14,5 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "can_edit_catalog": user.is_authenticated and user.has_perm("measures.change_measure"),
         "can_import": user.is_authenticated and user.has_perm("measures.import_oxcgrt"),
         "can_view_audit": user.is_authenticated and user.has_perm("accounts.view_audit"),
+        "can_edit_taxonomies": user.is_authenticated and user.has_perm("taxonomies.change_domain"),
     }
