@@ -759,6 +759,17 @@ def can_edit_fiche(*, user: AnyUser, fiche: Fiche) -> bool:
     return evidence_visible(user=user).filter(pk__in=cited.values("pk")).count() == cited.count()
 
 
+def can_edit_dossier(*, user: AnyUser, dossier: KnowledgeDossier) -> bool:
+    """Saving rewrites the item list and synthesis: only for someone who sees all items."""
+    if not user.has_perm("evidence.change_knowledgedossier"):
+        return False
+    version = dossier_version(dossier=dossier)
+    if version is None:
+        return True
+    items = version.items.all()
+    return cited_visible(user=user).filter(pk__in=items.values("pk")).count() == items.count()
+
+
 def fiche_matrix(document: dict[str, Any]) -> dict[str, Any]:
     """Rows (domains) × columns (groups) of a fiche document, with empty cells marked."""
     by_key = {(c["domain"], c["group"]): c for c in document["cells"]}

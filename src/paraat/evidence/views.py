@@ -460,7 +460,7 @@ def fiche_detail(request: HttpRequest, key: str) -> HttpResponse:
             else [],
             "events": selectors.fiche_events(fiche=fiche) if user.is_authenticated else [],
             "versions": selectors.fiche_versions(fiche=fiche),
-            "can_edit": user.has_perm("evidence.change_fiche"),
+            "can_edit": selectors.can_edit_fiche(user=user, fiche=fiche),
             "can_review": can_review,
             "directions": Direction.choices,
         },
@@ -681,7 +681,7 @@ def dossier_detail(request: HttpRequest, key: str) -> HttpResponse:
             "version": version,
             "view": selectors.dossier_view(dossier=dossier, version=version, user=request.user),
             "versions": dossier.versions.order_by("-number"),
-            "can_edit": request.user.has_perm("evidence.change_knowledgedossier"),
+            "can_edit": selectors.can_edit_dossier(user=request.user, dossier=dossier),
             "history": _history(request, dossier),
         },
     )
@@ -692,6 +692,8 @@ def _dossier_form_view(request: HttpRequest, key: str | None) -> HttpResponse:
     dossier = selectors.dossier_get(user=user, key=key) if key else None
     if key and dossier is None:
         raise Http404
+    if dossier is not None and not selectors.can_edit_dossier(user=user, dossier=dossier):
+        raise PermissionDenied
     initial: dict[str, Any] = {}
     if dossier is not None:
         version = selectors.dossier_version(dossier=dossier)

@@ -935,3 +935,31 @@ def test_citations_of_a_merged_item_still_resolve(client, users) -> None:
     page = client.get("/kennisdossiers/reigers/").content.decode()
     assert "[niet openbaar]" not in page
     assert "Studie Reiger" in page
+
+
+def test_dossier_edit_needs_sight_of_every_item(client) -> None:
+    roles_sync()
+    secret = EvidenceItemFactory(title="Vertrouwelijke OMT-notitie", confidentiality="confidential")
+    services.dossier_save(
+        dossier=None,
+        key="geheim-dossier",
+        title_nl="Dossier met vertrouwelijk item",
+        title_en="",
+        measures=[],
+        reviewer=None,
+        confidentiality="internal",
+        synthesis=f"Een bewering [@{secret.ref}].",
+        open_questions="",
+        items=[secret],
+        change_note="",
+        user=None,
+    )
+    editor = UserFactory(roles=[roles.CHAIR])
+    editor.user_permissions.add(*Permission.objects.filter(codename="change_knowledgedossier"))
+    client.force_login(editor)
+    url = reverse("evidence:dossier_edit", args=["geheim-dossier"])
+    assert client.get(url).status_code == 403
+    page = client.get(reverse("evidence:dossier_detail", args=["geheim-dossier"])).content.decode()
+    assert url not in page and "Vertrouwelijke OMT-notitie" not in page
+    client.force_login(UserFactory(roles=[roles.CPO]))
+    assert client.get(url).status_code == 200
