@@ -16,6 +16,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -208,6 +209,7 @@ def index_rows(item_model: Any, link_model: Any, ids: Sequence[int]) -> list[tup
         ]
         if values["published_on"]:
             meta.append(meta_token("y", values["published_on"].year))
+        meta = list(dict.fromkeys(meta))  # each token once per item, so counts are per item
         rows.append(
             (
                 values["pk"],
@@ -420,6 +422,17 @@ def fts_page(
             )
             results += [(int(pk), 0.0) for (pk,) in cursor.fetchall()]
     return total, results
+
+
+def fts_facet_tokens(*, query: str, meta_groups: Sequence[Sequence[str]]) -> Counter[str]:
+    """How many matching items carry each attribute token (one pass over the matches)."""
+    text = text_match(query)
+    if not text or any(not group for group in meta_groups):
+        return Counter()
+    match = text + "".join(" AND meta : (" + " OR ".join(group) + ")" for group in meta_groups)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT meta FROM evidence_search WHERE evidence_search MATCH %s", [match])
+        return Counter(" ".join(meta for (meta,) in cursor.fetchall()).split())
 
 
 # --- snippets ---------------------------------------------------------------------------------

@@ -1047,3 +1047,43 @@ def test_user_words_never_match_attribute_tokens() -> None:
     # Attribute tokens live in the meta column; a query for one finds nothing.
     assert hit_titles(AnonymousUser(), "xxcpublic") == []
     assert hit_titles(AnonymousUser(), "xxtreport") == []
+
+
+def test_index_facets_equal_database_facets() -> None:
+    from django.db import connection
+
+    from paraat.evidence import search as search_module
+    from paraat.evidence import selectors as sel
+    from paraat.evidence import services
+    from paraat.measures.tests.factories import MeasureFactory
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the attribute-token facets are the SQLite fast path")
+    measure = MeasureFactory(key="avondklok", confidentiality="public")
+    domain = DomainFactory(key="veiligheid")
+    group = PopulationGroupFactory(key="jongeren")
+    for n, (kind, certainty) in enumerate(
+        [("report", "high"), ("dataset", ""), ("report", "low"), ("media", "low")]
+    ):
+        item = EvidenceItemFactory(
+            title=f"Studie {n} over de avondklok", item_type=kind, certainty=certainty
+        )
+        for _ in range(2):  # a second identical link must not count twice
+            services.evidence_link_create(
+                item=item,
+                data=services.LinkData(measure=measure, domain=domain, group=group),
+                user=None,
+            )
+    EvidenceItemFactory(title="Interne studie over de avondklok", confidentiality="internal")
+    user = AnonymousUser()
+    filters = sel.SearchFilters()
+    base = sel._apply_filters(sel.evidence_visible(user=user), filters)
+    matched = search_module.matching_ids_subquery(base, "avondklok")
+    groups = sel._meta_groups(user=user, filters=filters)
+    fast = sel._facet_counts_fts(
+        search_module.fts_facet_tokens(query="avondklok", meta_groups=groups)
+    )
+    slow = sel._facet_counts_orm(matched, user)
+    assert fast == slow
+    assert fast[0]["type"] == {"report": 2, "dataset": 1, "media": 1}
+    assert fast[1]["measure"] == {measure.pk: 4}
