@@ -382,7 +382,7 @@ def fts_page(
     meta_groups: Sequence[Sequence[str]],
     limit: int,
     offset: int,
-    cap: int = RANK_CAP,
+    cap: int | None = None,
 ) -> tuple[int, list[tuple[int, float]]]:
     """Total and one page of ranked ids, all inside FTS5 (SQLite only).
 
@@ -390,6 +390,7 @@ def fts_page(
     Relevance (bm25) ranks the ``cap`` most recently added matches; beyond that position the
     remaining matches follow newest first. For up to ``cap`` matches this is a full ranking.
     """
+    cap = RANK_CAP if cap is None else cap
     text = text_match(query)
     if not text:
         return 0, []
@@ -433,6 +434,56 @@ def fts_facet_tokens(*, query: str, meta_groups: Sequence[Sequence[str]]) -> Cou
     with connection.cursor() as cursor:
         cursor.execute("SELECT meta FROM evidence_search WHERE evidence_search MATCH %s", [match])
         return Counter(" ".join(meta for (meta,) in cursor.fetchall()).split())
+
+
+def pg_page(
+    *,
+    queryset: QuerySet[EvidenceItem],
+    query: str,
+    limit: int,
+    offset: int,
+    cap: int | None = None,
+) -> tuple[int, list[tuple[int, float]]]:
+    """PostgreSQL: total and one page of ranked ids, with the same ranking cap as SQLite.
+
+    ``ts_rank_cd`` reads each candidate's tsvector, so it ranks the ``cap`` most recently added
+    matches; beyond that position the remaining matches follow newest first.
+    """
+    cap = RANK_CAP if cap is None else cap
+    tsquery = pg_tsquery(query)
+    where = _where_sql(queryset) if tsquery is not None else None
+    if tsquery is None or where is None:
+        return 0, []
+    ts_sql, ts_params = tsquery
+    where_sql, where_params = where
+    condition = f"search_vector @@ {ts_sql} AND ({where_sql})"
+    params = [*ts_params, *where_params]
+    results: list[tuple[int, float]] = []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT count(*) FROM evidence_evidenceitem WHERE {condition}",  # noqa: S608
+            params,
+        )
+        total = int(cursor.fetchone()[0])
+        end = min(offset + limit, total)
+        if offset < min(cap, end):
+            cursor.execute(
+                f"SELECT id, ts_rank_cd(search_vector, {ts_sql}, 1) AS score FROM ("  # noqa: S608
+                f"SELECT id, search_vector FROM evidence_evidenceitem WHERE {condition} "
+                "ORDER BY id DESC LIMIT %s) AS candidates "
+                "ORDER BY score DESC, id LIMIT %s OFFSET %s",
+                [*ts_params, *params, cap, min(end, cap) - offset, offset],
+            )
+            results += [(int(pk), float(score)) for pk, score in cursor.fetchall()]
+        if end > cap:
+            start = max(offset, cap)
+            cursor.execute(
+                f"SELECT id FROM evidence_evidenceitem WHERE {condition} "  # noqa: S608
+                "ORDER BY id DESC LIMIT %s OFFSET %s",
+                [*params, end - start, start],
+            )
+            results += [(int(pk), 0.0) for (pk,) in cursor.fetchall()]
+    return total, results
 
 
 # --- snippets ---------------------------------------------------------------------------------

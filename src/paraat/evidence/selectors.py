@@ -309,7 +309,7 @@ def _ranked(
     base: QuerySet[EvidenceItem],
     limit: int,
     offset: int,
-    cap: int = search.RANK_CAP,
+    cap: int | None = None,
 ) -> tuple[int, list[tuple[int, float]]]:
     """Total and ranked ids of a text query: inside the FTS5 index where possible (SQLite)."""
     if connection.vendor == "sqlite":
@@ -321,6 +321,8 @@ def _ranked(
             # Defence in depth: only ids the ORM check also lets through are shown.
             allowed = set(base.filter(pk__in=[pk for pk, _ in ranked]).values_list("pk", flat=True))
             return total, [(pk, score) for pk, score in ranked if pk in allowed]
+    if connection.vendor == "postgresql":
+        return search.pg_page(queryset=base, query=query, limit=limit, offset=offset, cap=cap)
     return (
         search.match_count(base, query),
         search.ranked_ids(base, query, limit=limit, offset=offset),

@@ -1005,6 +1005,10 @@ def test_pages_past_the_rank_cap_are_complete_and_without_duplicates(monkeypatch
         assert result.total == 11
         seen += [hit.item.title for hit in result.hits]
     assert len(seen) == 11 and set(seen) == titles
+    created = sorted(titles)  # creation order
+    # Relevance ranks the 4 most recently added matches; the rest follow newest first.
+    assert set(seen[:4]) == set(created[7:])
+    assert seen[4:] == list(reversed(created[:7]))
 
 
 def test_index_follows_links_and_confidentiality_changes() -> None:
