@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from paraat.accounts.selectors import can_view_history
 from paraat.audit.selectors import audit_changes, audit_event_for_object
 from paraat.evidence import selectors, services
+from paraat.evidence.search import RANK_CAP
 from paraat.evidence.exports import EXPORT_FORMATS, export_items
 from paraat.evidence.forms import (
     CellFormSet,
@@ -123,6 +124,7 @@ def evidence_list(request: HttpRequest) -> HttpResponse:
             "order": order,
             "querystring": params.urlencode(),
             "start": (result.page - 1) * result.page_size + 1,
+            "rank_cap": RANK_CAP,
             "export_formats": EXPORT_FORMATS,
             "can_add": request.user.has_perm("evidence.add_evidenceitem"),
             "can_import": request.user.has_perm("evidence.import_evidence"),
