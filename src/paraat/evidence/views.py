@@ -18,7 +18,6 @@ from django.views.decorators.http import require_POST
 from paraat.accounts.selectors import can_view_history
 from paraat.audit.selectors import audit_changes, audit_event_for_object
 from paraat.evidence import selectors, services
-from paraat.evidence.search import RANK_CAP
 from paraat.evidence.exports import EXPORT_FORMATS, export_items
 from paraat.evidence.forms import (
     CellFormSet,
@@ -42,6 +41,7 @@ from paraat.evidence.models import (
     GradeUpgrade,
     KnowledgeClass,
 )
+from paraat.evidence.search import RANK_CAP
 from paraat.measures.selectors import measure_get, measure_list, package_list
 
 PAGE_SIZE = 20
