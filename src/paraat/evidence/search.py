@@ -523,6 +523,9 @@ def snippet(texts: Sequence[tuple[str, str]], stems: set[str], *, width: int = 2
                     space = text.find(" ", start)
                     start = space + 1 if 0 <= space < found.start() else start
                 end = min(len(text), start + width)
+                if end < len(text):  # end at a word boundary
+                    space = text.rfind(" ", found.end(), end)
+                    end = space if space > 0 else end
                 piece = text[start:end]
                 prefix = "… " if start else ""
                 suffix = " …" if end < len(text) else ""
