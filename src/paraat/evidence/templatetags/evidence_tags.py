@@ -36,3 +36,18 @@ def lines(text: str) -> list[str]:
 @register.filter
 def paragraphs(text: str) -> list[str]:
     return [p.strip() for p in (text or "").split("\n\n") if p.strip()]
+
+
+@register.filter
+def provenance(item: Any) -> str:
+    """Who brought the item in, on whose behalf (shown wherever an item is cited)."""
+    from paraat.evidence.selectors import evidence_provenance
+
+    return evidence_provenance(item)
+
+
+@register.filter
+def interests(item: Any) -> str:
+    from paraat.evidence.selectors import evidence_interests
+
+    return evidence_interests(item)

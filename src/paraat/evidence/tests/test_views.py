@@ -963,3 +963,31 @@ def test_dossier_edit_needs_sight_of_every_item(client) -> None:
     assert url not in page and "Vertrouwelijke OMT-notitie" not in page
     client.force_login(UserFactory(roles=[roles.CPO]))
     assert client.get(url).status_code == 200
+
+
+def test_dossier_shows_provenance_and_interests_of_cited_items(client) -> None:
+    item = EvidenceItemFactory(
+        title="Signaal uit de praktijkkring onderwijs",
+        knowledge_class="practice",
+        item_type="practice_signal",
+        on_behalf_of="Praktijkkring onderwijs (fictief)",
+        interests_status="declared",
+        declared_interests="Vertegenwoordigt schoolbesturen",
+    )
+    services.dossier_save(
+        dossier=None,
+        key="leerachterstand",
+        title_nl="Leerachterstand",
+        title_en="",
+        measures=[],
+        reviewer=None,
+        confidentiality="public",
+        synthesis=f"Scholen melden achterstand [@{item.ref}].",
+        open_questions="",
+        items=[item],
+        change_note="",
+        user=None,
+    )
+    page = client.get(reverse("evidence:dossier_detail", args=["leerachterstand"])).content.decode()
+    assert "namens Praktijkkring onderwijs (fictief)" in page
+    assert "Verklaarde belangen: Vertegenwoordigt schoolbesturen" in page
