@@ -372,7 +372,7 @@ def matching_ids_subquery(queryset: QuerySet[EvidenceItem], query: str) -> Query
 
 # --- the fast path on SQLite: filters inside the index, ranking capped --------------------------
 
-RANK_CAP = 2000
+RANK_CAP = 1000
 BM25 = "bm25(evidence_search, 10.0, 4.0, 1.0, 0.0)"
 
 
@@ -443,17 +443,20 @@ def pg_page(
     limit: int,
     offset: int,
     cap: int | None = None,
-) -> tuple[int, list[tuple[int, float]]]:
-    """PostgreSQL: total and one page of ranked ids, with the same ranking cap as SQLite.
+) -> tuple[int, list[tuple[int, float]], bool]:
+    """PostgreSQL: total, one page of ranked ids, and whether the total is exact.
 
-    ``ts_rank_cd`` reads each candidate's tsvector, so it ranks the ``cap`` most recently added
-    matches; beyond that position the remaining matches follow newest first.
+    One query fetches the ids of the ``cap`` + 1 most recently added matches (PostgreSQL then
+    stops early instead of testing every matching row); ``ts_rank_cd`` ranks those ``cap``.
+    With at most ``cap`` matches the total is exact; otherwise it is the lower bound ``cap`` + 1
+    (shown as "more than …"), never an estimate from table statistics, which would also count
+    items the reader may not see. Beyond position ``cap`` matches follow newest first.
     """
     cap = RANK_CAP if cap is None else cap
     tsquery = pg_tsquery(query)
     where = _where_sql(queryset) if tsquery is not None else None
     if tsquery is None or where is None:
-        return 0, []
+        return 0, [], True
     ts_sql, ts_params = tsquery
     where_sql, where_params = where
     condition = f"search_vector @@ {ts_sql} AND ({where_sql})"
@@ -461,21 +464,24 @@ def pg_page(
     results: list[tuple[int, float]] = []
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT count(*) FROM evidence_evidenceitem WHERE {condition}",  # noqa: S608
-            params,
+            f"SELECT id FROM evidence_evidenceitem WHERE {condition} "  # noqa: S608
+            "ORDER BY id DESC LIMIT %s",
+            [*params, cap + 1],
         )
-        total = int(cursor.fetchone()[0])
-        end = min(offset + limit, total)
-        if offset < min(cap, end):
+        candidates = [int(pk) for (pk,) in cursor.fetchall()]
+        exact = len(candidates) <= cap
+        total = len(candidates)
+        ranked_ids = candidates[:cap]
+        end = offset + limit if not exact else min(offset + limit, total)
+        if offset < min(cap, end) and ranked_ids:
             cursor.execute(
-                f"SELECT id, ts_rank_cd(search_vector, {ts_sql}, 1) AS score FROM ("  # noqa: S608
-                f"SELECT id, search_vector FROM evidence_evidenceitem WHERE {condition} "
-                "ORDER BY id DESC LIMIT %s) AS candidates "
+                f"SELECT id, ts_rank_cd(search_vector, {ts_sql}, 1) AS score "  # noqa: S608
+                "FROM evidence_evidenceitem WHERE id = ANY(%s) "
                 "ORDER BY score DESC, id LIMIT %s OFFSET %s",
-                [*ts_params, *params, cap, min(end, cap) - offset, offset],
+                [*ts_params, ranked_ids, min(end, cap) - offset, offset],
             )
             results += [(int(pk), float(score)) for pk, score in cursor.fetchall()]
-        if end > cap:
+        if end > cap and not exact:
             start = max(offset, cap)
             cursor.execute(
                 f"SELECT id FROM evidence_evidenceitem WHERE {condition} "  # noqa: S608
@@ -483,7 +489,7 @@ def pg_page(
                 [*params, end - start, start],
             )
             results += [(int(pk), 0.0) for (pk,) in cursor.fetchall()]
-    return total, results
+    return total, results, exact
 
 
 # --- snippets ---------------------------------------------------------------------------------

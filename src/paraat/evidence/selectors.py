@@ -134,6 +134,7 @@ class SearchResult:
     page: int
     page_size: int
     facets: list[search.Facet]
+    total_exact: bool = True  # False: ``total`` is a lower bound ("more than total - 1")
 
     @property
     def pages(self) -> int:
@@ -310,7 +311,7 @@ def _ranked(
     limit: int,
     offset: int,
     cap: int | None = None,
-) -> tuple[int, list[tuple[int, float]]]:
+) -> tuple[int, list[tuple[int, float]], bool]:
     """Total and ranked ids of a text query: inside the FTS5 index where possible (SQLite)."""
     if connection.vendor == "sqlite":
         groups = _meta_groups(user=user, filters=filters)
@@ -320,12 +321,13 @@ def _ranked(
             )
             # Defence in depth: only ids the ORM check also lets through are shown.
             allowed = set(base.filter(pk__in=[pk for pk, _ in ranked]).values_list("pk", flat=True))
-            return total, [(pk, score) for pk, score in ranked if pk in allowed]
+            return total, [(pk, score) for pk, score in ranked if pk in allowed], True
     if connection.vendor == "postgresql":
         return search.pg_page(queryset=base, query=query, limit=limit, offset=offset, cap=cap)
     return (
         search.match_count(base, query),
         search.ranked_ids(base, query, limit=limit, offset=offset),
+        True,
     )
 
 
@@ -351,6 +353,7 @@ def evidence_search(
     offset = (page - 1) * page_size
     stems = search.query_stems(query) if query else set()
     total: int | None = None
+    total_exact = True
     if query and search.parse_query(query):
         matched = search.matching_ids_subquery(base, query)
         if order == "date":
@@ -361,7 +364,7 @@ def evidence_search(
                 ]
             ]
         else:
-            total, ranked = _ranked(
+            total, ranked, total_exact = _ranked(
                 user=user, query=query, filters=filters, base=base, limit=page_size, offset=offset
             )
     else:
@@ -401,11 +404,11 @@ def evidence_search(
         else:
             counts = _facet_counts_orm(matched, user)
         facets = _facets(counts, user)
-        if total is None:
-            total = sum(counts[0]["type"].values())
+        if total is None or not total_exact:  # the facets counted every match: exact
+            total, total_exact = sum(counts[0]["type"].values()), True
     elif total is None:
         total = matched.count()
-    return SearchResult(query, hits, total, page, page_size, facets)
+    return SearchResult(query, hits, total, page, page_size, facets, total_exact)
 
 
 def evidence_for_export(
@@ -415,7 +418,7 @@ def evidence_for_export(
     filters = filters or SearchFilters()
     base = _apply_filters(evidence_visible(user=user), filters)
     if query.strip() and search.parse_query(query):
-        _total, ranked = _ranked(
+        _total, ranked, _exact = _ranked(
             user=user, query=query, filters=filters, base=base, limit=limit, offset=0, cap=limit
         )
         items = EvidenceItem.objects.in_bulk([pk for pk, _ in ranked])

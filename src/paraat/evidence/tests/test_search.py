@@ -1002,13 +1002,16 @@ def test_pages_past_the_rank_cap_are_complete_and_without_duplicates(monkeypatch
         result = evidence_search(
             user=AnonymousUser(), query="scholen", page=page, page_size=3, with_facets=False
         )
-        assert result.total == 11
+        # SQLite counts exactly; PostgreSQL stops counting after the cap ("more than 4").
+        assert (result.total, result.total_exact) in {(11, True), (5, False)}
         seen += [hit.item.title for hit in result.hits]
     assert len(seen) == 11 and set(seen) == titles
     created = sorted(titles)  # creation order
     # Relevance ranks the 4 most recently added matches; the rest follow newest first.
     assert set(seen[:4]) == set(created[7:])
     assert seen[4:] == list(reversed(created[:7]))
+    # With facets the page always shows the exact total.
+    assert evidence_search(user=AnonymousUser(), query="scholen").total == 11
 
 
 def test_index_follows_links_and_confidentiality_changes() -> None:

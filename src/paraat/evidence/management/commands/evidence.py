@@ -124,7 +124,8 @@ class Command(BaseCommand):
                 )
             )
             return
-        self.stdout.write(f"{result.total} results for {options['query']!r}")
+        count = str(result.total) if result.total_exact else f"more than {result.total - 1}"
+        self.stdout.write(f"{count} results for {options['query']!r}")
         for hit in result.hits:
             certainty = hit.item.certainty or "ungraded"
             self.stdout.write(
