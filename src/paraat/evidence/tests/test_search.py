@@ -1094,3 +1094,22 @@ def test_index_facets_equal_database_facets() -> None:
     assert fast == slow
     assert fast[0]["type"] == {"report": 2, "dataset": 1, "media": 1}
     assert fast[1]["measure"] == {measure.pk: 4}
+
+
+@pytest.mark.parametrize("share", [0.0, 2.0])
+def test_postgresql_plan_choice_does_not_change_results(monkeypatch, share: float) -> None:
+    from django.db import connection
+
+    from paraat.evidence import search as search_module
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the plan choice exists on PostgreSQL only")
+    monkeypatch.setattr(search_module, "PG_BACKWARD_SCAN_SHARE", share)  # always / never backward
+    for n in range(5):
+        EvidenceItemFactory(title=f"Verslag {n} over mantelzorgers")
+    EvidenceItemFactory(title="Intern verslag over mantelzorgers", confidentiality="internal")
+    result = evidence_search(user=AnonymousUser(), query="mantelzorgers", with_facets=False)
+    assert result.total == 5 and result.total_exact
+    assert sorted(hit.item.title for hit in result.hits) == [
+        f"Verslag {n} over mantelzorgers" for n in range(5)
+    ]
