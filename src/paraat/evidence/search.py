@@ -437,6 +437,22 @@ def fts_facet_tokens(*, query: str, meta_groups: Sequence[Sequence[str]]) -> Cou
 
 
 PG_BACKWARD_SCAN_SHARE = 0.1
+_table_rows: tuple[float, float] = (0.0, 0.0)  # (rows, monotonic time read)
+
+
+def _pg_table_rows(cursor: Any) -> float:
+    """PostgreSQL's row count estimate of the item table, re-read at most once a minute."""
+    global _table_rows
+    import time
+
+    rows, read_at = _table_rows
+    if time.monotonic() - read_at > 60:
+        cursor.execute(
+            "SELECT reltuples FROM pg_class WHERE oid = 'evidence_evidenceitem'::regclass"
+        )
+        rows = max(float(cursor.fetchone()[0]), 1.0)
+        _table_rows = (rows, time.monotonic())
+    return rows
 
 
 def _pg_newest_first(cursor: Any, condition: str, params: list[Any]) -> str:
@@ -458,8 +474,7 @@ def _pg_newest_first(cursor: Any, condition: str, params: list[Any]) -> str:
 
         plan = json.loads(plan)
     estimated = float(plan[0]["Plan"]["Plan Rows"])
-    cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'evidence_evidenceitem'::regclass")
-    rows = max(float(cursor.fetchone()[0]), 1.0)
+    rows = _pg_table_rows(cursor)
     return "id DESC" if estimated / rows >= PG_BACKWARD_SCAN_SHARE else "id + 0 DESC"
 
 
