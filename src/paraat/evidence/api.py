@@ -12,8 +12,6 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
-from django.utils import timezone
-from django.utils.http import content_disposition_header
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
@@ -24,7 +22,7 @@ from rest_framework.response import Response
 
 from paraat.accounts.models import Confidentiality
 from paraat.evidence import selectors, services
-from paraat.evidence.exports import EXPORT_FORMATS, export_items
+from paraat.evidence.exports import EXPORT_FORMATS
 from paraat.evidence.models import (
     Certainty,
     DatePrecision,
@@ -40,7 +38,7 @@ from paraat.evidence.models import (
     KnowledgeClass,
     KnowledgeDossier,
 )
-from paraat.evidence.views import search_filters_from
+from paraat.evidence.views import export_response, search_filters_from
 from paraat.measures.selectors import measure_get, package_get
 from paraat.taxonomies.models import Domain, PopulationGroup
 
@@ -329,18 +327,7 @@ class EvidenceViewSet(
         file_format = request.query_params.get("export_format", "")
         if file_format not in EXPORT_FORMATS:
             raise ValidationError({"export_format": [f"Kies uit: {', '.join(EXPORT_FORMATS)}"]})
-        spec = EXPORT_FORMATS[file_format]
-        items = selectors.evidence_for_export(
-            user=request.user,  # type: ignore[arg-type]
-            query=request.query_params.get("q", "")[:300],
-            filters=search_filters_from(request.query_params),
-        )
-        response = HttpResponse(export_items(items, file_format), content_type=spec.content_type)
-        stamp = timezone.localdate().isoformat()
-        response["Content-Disposition"] = content_disposition_header(
-            True, f"paraat-kennisbibliotheek-{stamp}.{spec.extension}"
-        )
-        return response
+        return export_response(request, request.query_params, file_format)
 
 
 def _messages(exc: DjangoValidationError) -> Any:

@@ -15,8 +15,6 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from paraat.accounts.selectors import can_view_history
-from paraat.audit.selectors import audit_changes, audit_event_for_object
 from paraat.evidence import selectors, services
 from paraat.evidence.exports import EXPORT_FORMATS, export_items
 from paraat.evidence.forms import (
@@ -43,25 +41,9 @@ from paraat.evidence.models import (
 )
 from paraat.evidence.search import RANK_CAP
 from paraat.measures.selectors import measure_get, measure_list, package_list
+from paraat.web.viewhelpers import add_errors, object_history
 
 PAGE_SIZE = 20
-
-
-def _history(request: HttpRequest, obj: Any) -> list[dict[str, Any]]:
-    if not can_view_history(user=request.user):
-        return []
-    return [
-        {"entry": entry, "changes": audit_changes(entry)}
-        for entry in audit_event_for_object(obj=obj)[:50]
-    ]
-
-
-def _add_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _int(
@@ -143,15 +125,16 @@ def evidence_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_not_required
-def evidence_export(request: HttpRequest, file_format: str) -> HttpResponse:
-    if file_format not in EXPORT_FORMATS:
-        raise Http404
+def export_response(request: HttpRequest, params: Any, file_format: str) -> HttpResponse:
+    """A search result (query and facet filters in ``params``) as a file of ``file_format``.
+
+    Shared by the web page and the API; only items the user may see are in it.
+    """
     spec = EXPORT_FORMATS[file_format]
     items = selectors.evidence_for_export(
         user=request.user,
-        query=request.GET.get("q", "")[:300],
-        filters=search_filters_from(request.GET),
+        query=params.get("q", "")[:300],
+        filters=search_filters_from(params),
     )
     response = HttpResponse(export_items(items, file_format), content_type=spec.content_type)
     stamp = timezone.localdate().isoformat()
@@ -159,6 +142,13 @@ def evidence_export(request: HttpRequest, file_format: str) -> HttpResponse:
         True, f"paraat-kennisbibliotheek-{stamp}.{spec.extension}"
     )
     return response
+
+
+@login_not_required
+def evidence_export(request: HttpRequest, file_format: str) -> HttpResponse:
+    if file_format not in EXPORT_FORMATS:
+        raise Http404
+    return export_response(request, request.GET, file_format)
 
 
 @login_not_required
@@ -200,7 +190,7 @@ def evidence_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "link_form": link_form,
             "can_edit": request.user.has_perm("evidence.change_evidenceitem"),
             "can_unlink": request.user.has_perm("evidence.delete_evidencelink"),
-            "history": _history(request, item),
+            "history": object_history(request, item),
         },
     )
 
@@ -236,7 +226,7 @@ def _evidence_form_view(request: HttpRequest, pk: int | None) -> HttpResponse:
                     item=item, content=content, file_name=upload.name or ""
                 )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             return redirect("evidence:detail", pk=item.pk)
     return render(request, "evidence/evidence_form.html", {"form": form, "item": item})
@@ -383,7 +373,7 @@ def duplicate_merge(request: HttpRequest, pk: int) -> HttpResponse:
                     user=request.user,  # type: ignore[arg-type]
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_errors(form, exc)
             else:
                 messages.success(request, _("De items zijn samengevoegd."))
                 return redirect("evidence:detail", pk=keep.pk)
@@ -617,7 +607,7 @@ def _fiche_form_view(request: HttpRequest, key: str, *, create: bool) -> HttpRes
                     reviewed_on=reviewed_on,
                 )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("De fiche is opgeslagen als nieuwe versie."))
             return redirect("evidence:fiche_detail", key=measure.key)
@@ -684,7 +674,7 @@ def dossier_detail(request: HttpRequest, key: str) -> HttpResponse:
             "view": selectors.dossier_view(dossier=dossier, version=version, user=request.user),
             "versions": dossier.versions.order_by("-number"),
             "can_edit": selectors.can_edit_dossier(user=request.user, dossier=dossier),
-            "history": _history(request, dossier),
+            "history": object_history(request, dossier),
         },
     )
 
@@ -738,7 +728,7 @@ def _dossier_form_view(request: HttpRequest, key: str | None) -> HttpResponse:
                 user=user,  # type: ignore[arg-type]
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("Het dossier is opgeslagen als nieuwe versie."))
             return redirect("evidence:dossier_detail", key=dossier.key)

@@ -16,8 +16,6 @@ from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from paraat.accounts.selectors import can_view_history
-from paraat.audit.selectors import audit_changes, audit_event_for_object
 from paraat.measures import selectors, services, timeline
 from paraat.measures.forms import (
     DayForm,
@@ -32,16 +30,8 @@ from paraat.measures.models import MeasureCategory, PackageKind
 from paraat.measures.services import PackageData
 from paraat.measures.whatif import package_what_if
 from paraat.taxonomies.selectors import group_list, sector_list
+from paraat.web.viewhelpers import add_errors, object_history
 from paraat_core.oxcgrt.indicators import INDICATORS, level_description
-
-
-def _history(request: HttpRequest, obj: Any) -> list[dict[str, Any]]:
-    if not can_view_history(user=request.user):
-        return []
-    return [
-        {"entry": entry, "changes": audit_changes(entry)}
-        for entry in audit_event_for_object(obj=obj)[:50]
-    ]
 
 
 @login_not_required
@@ -91,7 +81,7 @@ def measure_detail(request: HttpRequest, key: str) -> HttpResponse:
             "spec": spec,
             "level_description": _level_description(spec, measure.level),
             "packages": selectors.packages_for_measure(user=request.user, measure=measure),
-            "history": _history(request, measure),
+            "history": object_history(request, measure),
         },
     )
 
@@ -110,18 +100,10 @@ def _measure_form_view(request: HttpRequest, key: str | None) -> HttpResponse:
                 measure = services.measure_update(measure=measure, data=form.to_data())
                 messages.success(request, _("De maatregel is opgeslagen."))
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             return redirect("measures:measure_detail", key=measure.key)
     return render(request, "measures/measure_form.html", {"form": form, "measure": measure})
-
-
-def _add_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @permission_required("measures.add_measure", raise_exception=True)
@@ -164,7 +146,7 @@ def package_detail(request: HttpRequest, key: str) -> HttpResponse:
             "whatif": package_what_if(
                 package=package, items=items, vaccinated_percent=share or 0.0
             ),
-            "history": _history(request, package),
+            "history": object_history(request, package),
         },
     )
 
@@ -223,7 +205,7 @@ def _package_form_view(request: HttpRequest, key: str | None) -> HttpResponse:
             else:
                 package = services.package_update(package=package, data=data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("Het pakket is opgeslagen."))
             return redirect("measures:package_detail", key=package.key)
@@ -335,7 +317,7 @@ def timeline_event_create(request: HttpRequest) -> HttpResponse:
         try:
             event = services.timeline_event_create(jurisdiction=jurisdiction, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("De gebeurtenis is toegevoegd aan de tijdlijn."))
             return redirect(f"{reverse('measures:timeline')}?day={event.date.isoformat()}#in-force")

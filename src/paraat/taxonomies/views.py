@@ -11,10 +11,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from paraat.accounts.selectors import can_view_history
-from paraat.audit.selectors import audit_changes, audit_event_for_object
 from paraat.taxonomies import selectors, services
 from paraat.taxonomies.forms import form_for
+from paraat.web.viewhelpers import add_errors, object_history
 
 # URL segment → (kind, model name for permissions, heading)
 KINDS: dict[str, tuple[str, str, Any]] = {
@@ -61,17 +60,11 @@ def term_edit(request: HttpRequest, segment: str, key: str | None = None) -> Htt
             try:
                 services.term_upsert(kind=kind, **data)
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                add_errors(form, exc)
             else:
                 messages.success(request, _("Opgeslagen."))
                 return redirect("taxonomies:index")
-    history = []
-    if term is not None and can_view_history(user=request.user):
-        history = [
-            {"entry": entry, "changes": audit_changes(entry)}
-            for entry in audit_event_for_object(obj=term)[:50]
-        ]
+    history = object_history(request, term) if term is not None else []
     return render(
         request,
         "taxonomies/term_form.html",
