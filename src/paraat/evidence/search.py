@@ -24,7 +24,7 @@ from typing import Any
 
 import snowballstemmer
 from django.db import connection
-from django.db.models import BooleanField, FloatField, QuerySet
+from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.safestring import SafeString, mark_safe
 
@@ -258,26 +258,6 @@ def search_index_rebuild() -> int:
 # --- matching ---------------------------------------------------------------------------------
 
 
-def _pg_match(queryset: QuerySet[EvidenceItem], query: str) -> QuerySet[EvidenceItem]:
-    """PostgreSQL: restrict to matches and annotate ``score`` (ts_rank_cd, higher is better)."""
-    tsquery = pg_tsquery(query)
-    if tsquery is None:
-        return queryset.none()
-    sql, params = tsquery
-    return queryset.filter(
-        # ``sql`` holds only constant fragments; the user's words are in ``params``.
-        RawSQL(  # noqa: S611
-            f"evidence_evidenceitem.search_vector @@ {sql}", params, output_field=BooleanField()
-        )
-    ).annotate(
-        score=RawSQL(  # noqa: S611
-            f"ts_rank_cd(evidence_evidenceitem.search_vector, {sql}, 1)",
-            params,
-            output_field=FloatField(),
-        )
-    )
-
-
 def _where_sql(queryset: QuerySet[EvidenceItem]) -> tuple[str, list[Any]] | None:
     """The WHERE clause of a join-free item queryset; None when it can match nothing."""
     from django.core.exceptions import EmptyResultSet, FullResultSet
@@ -296,54 +276,34 @@ def _where_sql(queryset: QuerySet[EvidenceItem]) -> tuple[str, list[Any]] | None
     return sql, list(params)
 
 
-def match_count(queryset: QuerySet[EvidenceItem], query: str) -> int:
-    """How many items of ``queryset`` match (SQLite: starting from the FTS5 matches)."""
-    if not _is_sqlite():
-        return _pg_match(queryset, query).count()
+def join_page(
+    *, queryset: QuerySet[EvidenceItem], query: str, limit: int, offset: int
+) -> tuple[int, list[tuple[int, float]]]:
+    """SQLite fallback (per-object grants, long year ranges): total and one ranked page.
+
+    Starts from the FTS5 matches and probes each candidate's row by primary key with the
+    queryset's WHERE clause; filtering the item table first would scan every visible item.
+    """
     expression = text_match(query)
     where = _where_sql(queryset) if expression else None
     if where is None:
-        return 0
+        return 0, []
     where_sql, where_params = where
+    joined = (
+        "FROM evidence_search JOIN evidence_evidenceitem "
+        "ON evidence_evidenceitem.id = evidence_search.rowid "
+        f"WHERE evidence_search MATCH %s AND ({where_sql})"
+    )
+    params = [expression, *where_params]
     with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) {joined}", params)
+        total = int(cursor.fetchone()[0])
         cursor.execute(
-            "SELECT count(*) FROM evidence_search JOIN evidence_evidenceitem "  # noqa: S608
-            "ON evidence_evidenceitem.id = evidence_search.rowid "
-            f"WHERE evidence_search MATCH %s AND ({where_sql})",
-            [expression, *where_params],
+            f"SELECT evidence_search.rowid, -{BM25} {joined} "
+            f"ORDER BY {BM25}, evidence_search.rowid LIMIT %s OFFSET %s",
+            [*params, limit, offset],
         )
-        return int(cursor.fetchone()[0])
-
-
-def ranked_ids(
-    queryset: QuerySet[EvidenceItem], query: str, *, limit: int, offset: int
-) -> list[tuple[int, float]]:
-    """Ids and scores of one page of matches, best first. Uses the fast path per database."""
-    if _is_sqlite():
-        expression = text_match(query)
-        if not expression:
-            return []
-        where = _where_sql(queryset)
-        if where is None:
-            return []
-        where_sql, where_params = where
-        # Start from the FTS5 matches and probe each candidate's row by primary key; filtering
-        # the item table first would scan every visible item.
-        sql = (
-            "SELECT evidence_search.rowid, -bm25(evidence_search, 10.0, 4.0, 1.0, 0.0) "  # noqa: S608
-            "FROM evidence_search JOIN evidence_evidenceitem "
-            "ON evidence_evidenceitem.id = evidence_search.rowid "
-            f"WHERE evidence_search MATCH %s AND ({where_sql}) "
-            "ORDER BY bm25(evidence_search, 10.0, 4.0, 1.0, 0.0), evidence_search.rowid "
-            "LIMIT %s OFFSET %s"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [expression, *where_params, limit, offset])
-            return [(int(pk), float(score)) for pk, score in cursor.fetchall()]
-    if pg_tsquery(query) is None:
-        return []
-    rows = _pg_match(queryset, query).order_by("-score", "pk").values_list("pk", "score")
-    return [(int(pk), float(score)) for pk, score in rows[offset : offset + limit]]
+        return total, [(int(pk), float(score)) for pk, score in cursor.fetchall()]
 
 
 def matching_ids_subquery(queryset: QuerySet[EvidenceItem], query: str) -> QuerySet[EvidenceItem]:

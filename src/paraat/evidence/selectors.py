@@ -10,6 +10,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import CharField, Count, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import ExtractYear
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from paraat.accounts.models import Confidentiality
@@ -202,8 +203,6 @@ def _facet_counts_fts(tokens: Counter[str]) -> FacetCounts:
 
 
 def _facets(counts: FacetCounts, user: AnyUser) -> list[search.Facet]:
-    from django.utils.translation import get_language
-
     counters, link_counts = counts
 
     def choice_facet(key: str, label: str, choices: Any) -> search.Facet:
@@ -304,31 +303,27 @@ def _meta_groups(*, user: AnyUser, filters: SearchFilters) -> list[list[str]] | 
 
 def _ranked(
     *,
-    user: AnyUser,
     query: str,
-    filters: SearchFilters,
+    groups: list[list[str]] | None,
     base: QuerySet[EvidenceItem],
     limit: int,
     offset: int,
     cap: int | None = None,
 ) -> tuple[int, list[tuple[int, float]], bool]:
-    """Total and ranked ids of a text query: inside the FTS5 index where possible (SQLite)."""
-    if connection.vendor == "sqlite":
-        groups = _meta_groups(user=user, filters=filters)
-        if groups is not None:
-            total, ranked = search.fts_page(
-                query=query, meta_groups=groups, limit=limit, offset=offset, cap=cap
-            )
-            # Defence in depth: only ids the ORM check also lets through are shown.
-            allowed = set(base.filter(pk__in=[pk for pk, _ in ranked]).values_list("pk", flat=True))
-            return total, [(pk, score) for pk, score in ranked if pk in allowed], True
+    """Total, ranked ids and whether the total is exact, for a text query.
+
+    SQLite: inside the FTS5 index when the filters are attribute tokens (``groups``), else the
+    join path. PostgreSQL: ``pg_page``. The caller fetches the hits through ``base`` again.
+    """
     if connection.vendor == "postgresql":
         return search.pg_page(queryset=base, query=query, limit=limit, offset=offset, cap=cap)
-    return (
-        search.match_count(base, query),
-        search.ranked_ids(base, query, limit=limit, offset=offset),
-        True,
-    )
+    if groups is not None:
+        total, ranked = search.fts_page(
+            query=query, meta_groups=groups, limit=limit, offset=offset, cap=cap
+        )
+    else:
+        total, ranked = search.join_page(queryset=base, query=query, limit=limit, offset=offset)
+    return total, ranked, True
 
 
 def evidence_search(
@@ -351,10 +346,17 @@ def evidence_search(
     base = _apply_filters(evidence_visible(user=user), filters)
     page = max(1, page)
     offset = (page - 1) * page_size
-    stems = search.query_stems(query) if query else set()
+    text_query = bool(query and search.parse_query(query))
+    stems = search.query_stems(query) if text_query else set()
+    # The attribute-token form of the filters (SQLite), worked out once for ranking and facets.
+    groups = (
+        _meta_groups(user=user, filters=filters)
+        if text_query and connection.vendor == "sqlite"
+        else None
+    )
     total: int | None = None
     total_exact = True
-    if query and search.parse_query(query):
+    if text_query:
         matched = search.matching_ids_subquery(base, query)
         if order == "date":
             ranked = [
@@ -365,7 +367,7 @@ def evidence_search(
             ]
         else:
             total, ranked, total_exact = _ranked(
-                user=user, query=query, filters=filters, base=base, limit=page_size, offset=offset
+                query=query, groups=groups, base=base, limit=page_size, offset=offset
             )
     else:
         matched = base if not query else base.none()
@@ -375,10 +377,13 @@ def evidence_search(
                 offset : offset + page_size
             ]
         ]
-    items = EvidenceItem.objects.in_bulk([pk for pk, _score in ranked])
+    # Fetched through ``base``: an id the index offers but the ORM check refuses is dropped.
+    items = base.in_bulk([pk for pk, _score in ranked])
     hits = []
     for pk, score in ranked:
-        item = items[pk]
+        item = items.get(pk)
+        if item is None:
+            continue
         texts = [
             ("summary", item.summary),
             ("full_text", item.full_text),
@@ -394,11 +399,6 @@ def evidence_search(
         )
     facets: list[search.Facet] = []
     if with_facets:
-        groups = (
-            _meta_groups(user=user, filters=filters)
-            if connection.vendor == "sqlite" and query and search.parse_query(query)
-            else None
-        )
         if groups is not None:
             counts = _facet_counts_fts(search.fts_facet_tokens(query=query, meta_groups=groups))
         else:
@@ -418,11 +418,12 @@ def evidence_for_export(
     filters = filters or SearchFilters()
     base = _apply_filters(evidence_visible(user=user), filters)
     if query.strip() and search.parse_query(query):
+        groups = _meta_groups(user=user, filters=filters) if connection.vendor == "sqlite" else None
         _total, ranked, _exact = _ranked(
-            user=user, query=query, filters=filters, base=base, limit=limit, offset=0, cap=limit
+            query=query, groups=groups, base=base, limit=limit, offset=0, cap=limit
         )
-        items = EvidenceItem.objects.in_bulk([pk for pk, _ in ranked])
-        return [items[pk] for pk, _ in ranked]
+        items = base.in_bulk([pk for pk, _ in ranked])
+        return [items[pk] for pk, _ in ranked if pk in items]
     return list(base.order_by("-published_on", "title", "pk")[:limit])
 
 
@@ -500,10 +501,6 @@ def fiche_cells(*, version: FicheVersion, user: AnyUser) -> list[FicheCell]:
     )
 
 
-def fiche_key_evidence(*, version: FicheVersion, user: AnyUser) -> list[EvidenceItem]:
-    return list(cited_visible(user=user).filter(pk__in=version.key_evidence.values("pk")))
-
-
 def fiche_unused_evidence(
     *, fiche: Fiche, version: FicheVersion | None, user: AnyUser
 ) -> list[EvidenceItem]:
@@ -525,10 +522,6 @@ def fiche_dossiers(*, fiche: Fiche, user: AnyUser) -> list[KnowledgeDossier]:
 
 def fiche_events(*, fiche: Fiche) -> QuerySet[Any]:
     return fiche.events.select_related("actor", "link__item", "version")[:50]
-
-
-def fiches_needing_review(*, user: AnyUser) -> QuerySet[Fiche]:
-    return fiche_list(user=user).filter(needs_review=True)
 
 
 # --- dossiers ---------------------------------------------------------------------------------
@@ -714,14 +707,8 @@ def fiche_document(
         "generated_at": generated_at
         or timezone.localtime(timezone.now()).strftime("%Y-%m-%d %H:%M"),
         "site_name": "paraat",
-        "lang": "en" if (get_language_code() or "nl").startswith("en") else "nl",
+        "lang": "en" if (get_language() or "nl").startswith("en") else "nl",
     }
-
-
-def get_language_code() -> str:
-    from django.utils.translation import get_language
-
-    return get_language() or "nl"
 
 
 def _last_review(fiche: Fiche) -> str:
