@@ -11,7 +11,7 @@ import io
 import logging
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from django.conf import settings
@@ -794,16 +794,24 @@ MERGE_FIELDS = (
 )
 
 
-def _fill_empty(target: EvidenceItem, source: dict[str, Any]) -> list[str]:
-    filled = []
+def _fill_empty(current: EvidenceData, incoming: EvidenceData) -> tuple[EvidenceData, list[str]]:
+    """``current`` with its empty merge fields taken from ``incoming``; the names filled."""
+    values: dict[str, Any] = {}
     for name in (*MERGE_FIELDS, "authors", "keywords"):
-        value = source.get(name)
-        if value and not getattr(target, name):
-            setattr(target, name, value)
-            filled.append(name)
+        value = getattr(incoming, name)
+        if value and not getattr(current, name):
+            values[name] = value
             if name == "published_on":
-                target.date_precision = source.get("date_precision", target.date_precision)
-    return filled
+                values["date_precision"] = incoming.date_precision
+    return replace(current, **values), [n for n in values if n != "date_precision"]
+
+
+def _reject(report: dict[str, Any], line: int, exc: ValidationError) -> None:
+    """Add a record's validation errors to the import report, one row per field."""
+    for field_name, messages in exc.message_dict.items():
+        report["rejected"].append(
+            {"line": line, "field": field_name, "message": "; ".join(messages)}
+        )
 
 
 @dataclass
@@ -894,10 +902,7 @@ def _import_store(
         try:
             _validate_evidence_data(item_data)
         except ValidationError as exc:
-            for field_name, messages in exc.message_dict.items():
-                report["rejected"].append(
-                    {"line": ref.line, "field": field_name, "message": "; ".join(messages)}
-                )
+            _reject(report, ref.line, exc)
             continue
         existing = (
             EvidenceItem.objects.filter(doi=item_data.doi, merged_into__isnull=True).first()
@@ -905,19 +910,13 @@ def _import_store(
             else None
         )
         if existing is not None:
-            filled = _fill_empty(existing, _item_fields(item_data))
+            merged, filled = _fill_empty(evidence_data_from_item(existing), item_data)
             if filled:
-                try:
-                    existing.full_clean()
-                except ValidationError as exc:  # e.g. a URL the model refuses: keep the item
-                    existing.refresh_from_db()
-                    for field_name, messages in exc.message_dict.items():
-                        report["rejected"].append(
-                            {"line": ref.line, "field": field_name, "message": "; ".join(messages)}
-                        )
+                try:  # through the service: validated and re-indexed like any edit
+                    evidence_update(item=existing, data=merged)
+                except ValidationError as exc:  # e.g. a URL the model refuses: item unchanged
+                    _reject(report, ref.line, exc)
                     continue
-                existing.save()
-                search.search_index_update(item_ids=[existing.pk])
             report["merged"].append(
                 {"line": ref.line, "title": ref.title[:200], "into": existing.ref, "fields": filled}
             )
@@ -931,10 +930,7 @@ def _import_store(
                 import_batch=batch,
             )
         except ValidationError as exc:  # e.g. a URL the model refuses: reject this record only
-            for field_name, messages in exc.message_dict.items():
-                report["rejected"].append(
-                    {"line": ref.line, "field": field_name, "message": "; ".join(messages)}
-                )
+            _reject(report, ref.line, exc)
             continue
         near = titles.best(item.title)
         if near is not None:
