@@ -2,27 +2,23 @@
 
 from __future__ import annotations
 
-import uuid
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
 from django.urls import reverse
 
 from paraat.accounts.models import User
 from paraat.evidence import formats
 from paraat.evidence.services import evidence_import
 from paraat.jobs.models import Job
-from paraat.jobs.services import JobInputError, ProgressCallback, job_create, job_run
-
-
-def _upload_dir() -> Path:
-    directory = Path(settings.MEDIA_ROOT) / "imports"
-    directory.mkdir(parents=True, exist_ok=True)
-    return directory
+from paraat.jobs.services import (
+    JobInputError,
+    ProgressCallback,
+    job_run_upload,
+    job_start_for_upload,
+)
 
 
 def evidence_import_start(
@@ -31,29 +27,20 @@ def evidence_import_start(
     """Store the upload, create a job and enqueue the import task."""
     from paraat.evidence.tasks import evidence_import_task
 
-    name = Path(upload.name or "upload").name[:150]
-    stored = _upload_dir() / f"{uuid.uuid4().hex}.upload"
-    with stored.open("wb") as handle:
-        for chunk in upload.chunks():
-            handle.write(chunk)
-    job = job_create(
+    return job_start_for_upload(
+        upload=upload,
         kind="evidence_import",
-        title=f"Import kennisbibliotheek: {name}",
-        params={
-            "path": str(stored),
-            "name": name,
-            "format": file_format or "",
-            "confidentiality": confidentiality,
-            "user": user.pk,
-        },
+        title="Import kennisbibliotheek: {name}",
+        params={"format": file_format or "", "confidentiality": confidentiality, "user": user.pk},
         created_by=user,
+        task=evidence_import_task,
     )
-    transaction.on_commit(lambda: evidence_import_task.enqueue(job_id=str(job.pk)))
-    return job
 
 
-def _work(job: Job, path: Path) -> Any:
-    def work(progress: ProgressCallback) -> dict[str, Any]:
+def evidence_import_run(*, job: Job) -> Job:
+    """Run the import of a stored upload for ``job``; the stored file is removed afterwards."""
+
+    def work(path: Path, progress: ProgressCallback) -> dict[str, Any]:
         user = User.objects.filter(pk=job.params.get("user")).first()
         try:
             batch = evidence_import(
@@ -78,13 +65,4 @@ def _work(job: Job, path: Path) -> Any:
             **counts,
         }
 
-    return work
-
-
-def evidence_import_run(*, job: Job) -> Job:
-    """Run the import of a stored upload for ``job``; the stored file is removed afterwards."""
-    path = Path(job.params["path"])
-    try:
-        return job_run(job=job, work=_work(job, path))
-    finally:
-        path.unlink(missing_ok=True)
+    return job_run_upload(job=job, work=work)

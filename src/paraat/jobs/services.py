@@ -84,3 +84,50 @@ def job_run(*, job: Job, work: Callable[[ProgressCallback], dict[str, Any]]) -> 
         logging.getLogger(__name__).exception("Job %s (%s) failed", job.pk, job.kind)
         return job_fail(job=job, error="Onverwachte fout; de beheerder is op de hoogte (zie log).")
     return job_succeed(job=job, result=result, message=str(result.get("message", "")))
+
+
+def job_start_for_upload(
+    *,
+    upload: Any,
+    kind: str,
+    title: str,
+    params: dict[str, Any],
+    created_by: User,
+    task: Any,
+) -> Job:
+    """Store an uploaded file, create a job that names it, enqueue ``task`` after commit.
+
+    The stored path and the user's file name go into ``params`` as ``path`` and ``name``;
+    ``title`` may use ``{name}``. ``job_run_upload`` runs the work and removes the file.
+    """
+    import uuid
+    from pathlib import Path
+
+    from django.conf import settings
+
+    directory = Path(settings.MEDIA_ROOT) / "imports"
+    directory.mkdir(parents=True, exist_ok=True)
+    name = Path(upload.name or "upload").name[:150]
+    stored = directory / f"{uuid.uuid4().hex}.upload"
+    with stored.open("wb") as handle:
+        for chunk in upload.chunks():
+            handle.write(chunk)
+    job = job_create(
+        kind=kind,
+        title=title.format(name=name),
+        params={**params, "path": str(stored), "name": name},
+        created_by=created_by,
+    )
+    transaction.on_commit(lambda: task.enqueue(job_id=str(job.pk)))
+    return job
+
+
+def job_run_upload(*, job: Job, work: Callable[[Any, ProgressCallback], dict[str, Any]]) -> Job:
+    """Run ``work(path, progress)`` on the job's stored upload; the file is always removed."""
+    from pathlib import Path
+
+    path = Path(job.params["path"])
+    try:
+        return job_run(job=job, work=lambda progress: work(path, progress))
+    finally:
+        path.unlink(missing_ok=True)

@@ -17,19 +17,16 @@ import csv
 import datetime as dt
 import math
 import re
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
 
 from paraat.accounts.models import User
 from paraat.jobs.models import Job
-from paraat.jobs.services import JobInputError, job_create, job_run
+from paraat.jobs.services import JobInputError, job_run_upload, job_start_for_upload
 from paraat.measures import services
 from paraat.measures.models import AppliesTo, IndexSource
 from paraat.measures.services import (
@@ -284,40 +281,25 @@ def oxcgrt_import_file(
 # --- background job -------------------------------------------------------------------------
 
 
-def _upload_dir() -> Path:
-    directory = Path(settings.MEDIA_ROOT) / "imports"
-    directory.mkdir(parents=True, exist_ok=True)
-    return directory
-
-
 def oxcgrt_import_start(*, upload: UploadedFile, user: User) -> Job:
     """Store the upload, create a job and enqueue the import task."""
     from paraat.measures.tasks import oxcgrt_import_task
 
-    name = Path(upload.name or "upload.csv").name[:150]
-    stored = _upload_dir() / f"{uuid.uuid4().hex}.csv"
-    with stored.open("wb") as handle:
-        for chunk in upload.chunks():
-            handle.write(chunk)
-    job = job_create(
+    return job_start_for_upload(
+        upload=upload,
         kind="oxcgrt_import",
-        title=f"OxCGRT-import: {name}",
-        params={"path": str(stored), "name": name},
+        title="OxCGRT-import: {name}",
+        params={},
         created_by=user,
+        task=oxcgrt_import_task,
     )
-    transaction.on_commit(lambda: oxcgrt_import_task.enqueue(job_id=str(job.pk)))
-    return job
 
 
 def oxcgrt_import_run(*, job: Job) -> Job:
     """Run the import of a stored upload for ``job``; the stored file is removed afterwards."""
-    path = Path(job.params["path"])
-    try:
-        return job_run(
-            job=job,
-            work=lambda progress: oxcgrt_import_file(
-                path=path, progress=progress, display_name=job.params.get("name", path.name)
-            ),
-        )
-    finally:
-        path.unlink(missing_ok=True)
+    return job_run_upload(
+        job=job,
+        work=lambda path, progress: oxcgrt_import_file(
+            path=path, progress=progress, display_name=job.params.get("name", path.name)
+        ),
+    )
