@@ -21,6 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from paraat.accounts.models import Confidentiality
+from paraat.accounts.selectors import filter_visible
 from paraat.evidence import selectors, services
 from paraat.evidence.exports import EXPORT_FORMATS
 from paraat.evidence.models import (
@@ -465,10 +466,10 @@ class DossierViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
                     {"ref": item.ref, "title": item.title, "id": item.pk}
                     for item in [*[i for _n, i in view["cited"]], *view["other_items"]]
                 ],
-                "measures": [
-                    m.key
-                    for m in dossier.measures.all()
-                    if measure_get(user=user, key=m.key) is not None  # type: ignore[arg-type]
-                ],
+                "measures": list(
+                    filter_visible(user=user, queryset=dossier.measures.all()).values_list(  # type: ignore[arg-type]
+                        "key", flat=True
+                    )
+                ),
             }
         )

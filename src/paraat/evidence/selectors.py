@@ -18,6 +18,7 @@ from paraat.accounts.selectors import AnyUser, can_view, filter_visible, visible
 from paraat.evidence import search
 from paraat.evidence.models import (
     Certainty,
+    DossierVersion,
     DuplicateCandidate,
     DuplicateStatus,
     EvidenceItem,
@@ -737,23 +738,30 @@ def evidence_by_refs(*, user: AnyUser, refs: list[str]) -> list[EvidenceItem]:
 
 def evidence_cited_in(*, item: EvidenceItem, user: AnyUser) -> dict[str, list[Any]]:
     """Fiches (latest versions) and dossiers that cite the item, as far as the user may see."""
-    fiches = []
-    for fiche in fiche_list(user=user):
-        version = fiche_version(fiche=fiche)
-        if version is None:
-            continue
-        cited = (
-            version.key_evidence.filter(pk=item.pk).exists()
-            or filter_visible(user=user, queryset=version.cells.filter(evidence=item)).exists()
+    from django.db.models import OuterRef, Subquery
+
+    newest_fiche = FicheVersion.objects.filter(fiche=OuterRef("pk")).order_by("-number")
+    citing_fiche_versions = set(
+        FicheVersion.key_evidence.through.objects.filter(evidenceitem=item).values_list(
+            "ficheversion_id", flat=True
         )
-        if cited:
-            fiches.append(fiche)
-    dossiers = []
-    for dossier in dossier_list(user=user):
-        version = dossier_version(dossier=dossier)
-        if version is not None and version.items.filter(pk=item.pk).exists():
-            dossiers.append(dossier)
-    return {"fiches": fiches, "dossiers": dossiers}
+    ) | set(
+        filter_visible(user=user, queryset=FicheCell.objects.filter(evidence=item)).values_list(
+            "version_id", flat=True
+        )
+    )
+    fiches = fiche_list(user=user).annotate(newest=Subquery(newest_fiche.values("pk")[:1]))
+    newest_dossier = DossierVersion.objects.filter(dossier=OuterRef("pk")).order_by("-number")
+    citing_dossier_versions = set(
+        DossierVersion.items.through.objects.filter(evidenceitem=item).values_list(
+            "dossierversion_id", flat=True
+        )
+    )
+    dossiers = dossier_list(user=user).annotate(newest=Subquery(newest_dossier.values("pk")[:1]))
+    return {
+        "fiches": [f for f in fiches if f.newest in citing_fiche_versions],
+        "dossiers": [d for d in dossiers if d.newest in citing_dossier_versions],
+    }
 
 
 def import_batch_get(*, pk: int) -> ImportBatch | None:

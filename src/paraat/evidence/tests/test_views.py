@@ -991,3 +991,35 @@ def test_dossier_shows_provenance_and_interests_of_cited_items(client) -> None:
     page = client.get(reverse("evidence:dossier_detail", args=["leerachterstand"])).content.decode()
     assert "namens Praktijkkring onderwijs (fictief)" in page
     assert "Verklaarde belangen: Vertegenwoordigt schoolbesturen" in page
+
+
+def test_item_page_lists_the_latest_fiche_versions_and_dossiers_that_cite_it(
+    client, users, fiche_data
+) -> None:
+    item, fiche = fiche_data["public_item"], fiche_data["fiche"]
+    services.dossier_save(
+        dossier=None,
+        key="kolibries",
+        title_nl="Dossier Kolibries",
+        title_en="",
+        measures=[],
+        reviewer=None,
+        confidentiality="public",
+        synthesis="Een bewering [@kolibrie].",
+        open_questions="",
+        items=[item],
+        change_note="",
+        user=None,
+    )
+    url = reverse("evidence:detail", args=[item.pk])
+    page = client.get(url).content.decode()
+    assert "Geciteerd in" in page
+    assert reverse("evidence:fiche_detail", args=["scholen-dicht"]) in page
+    assert reverse("evidence:dossier_detail", args=["kolibries"]) in page
+    # A newer fiche version that no longer cites the item drops the fiche from the list.
+    services.fiche_version_create(
+        fiche=fiche, content=services.FicheContent(summary="Herschreven."), user=None
+    )
+    page = client.get(url).content.decode()
+    assert reverse("evidence:fiche_detail", args=["scholen-dicht"]) not in page
+    assert reverse("evidence:dossier_detail", args=["kolibries"]) in page
