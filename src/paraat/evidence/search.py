@@ -336,6 +336,14 @@ RANK_CAP = 1000
 BM25 = "bm25(evidence_search, 10.0, 4.0, 1.0, 0.0)"
 
 
+def _fts_match(query: str, meta_groups: Sequence[Sequence[str]]) -> str | None:
+    """The text query AND each group of attribute tokens; None when nothing can match."""
+    text = text_match(query)
+    if not text or any(not group for group in meta_groups):
+        return None
+    return text + "".join(" AND meta : (" + " OR ".join(group) + ")" for group in meta_groups)
+
+
 def fts_page(
     *,
     query: str,
@@ -351,13 +359,8 @@ def fts_page(
     remaining matches follow newest first. For up to ``cap`` matches this is a full ranking.
     """
     cap = RANK_CAP if cap is None else cap
-    text = text_match(query)
-    if not text:
-        return 0, []
-    match = text + "".join(
-        " AND meta : (" + " OR ".join(group) + ")" for group in meta_groups if group
-    )
-    if any(not group for group in meta_groups):
+    match = _fts_match(query, meta_groups)
+    if match is None:
         return 0, []
     results: list[tuple[int, float]] = []
     with connection.cursor() as cursor:
@@ -387,10 +390,9 @@ def fts_page(
 
 def fts_facet_tokens(*, query: str, meta_groups: Sequence[Sequence[str]]) -> Counter[str]:
     """How many matching items carry each attribute token (one pass over the matches)."""
-    text = text_match(query)
-    if not text or any(not group for group in meta_groups):
+    match = _fts_match(query, meta_groups)
+    if match is None:
         return Counter()
-    match = text + "".join(" AND meta : (" + " OR ".join(group) + ")" for group in meta_groups)
     with connection.cursor() as cursor:
         cursor.execute("SELECT meta FROM evidence_search WHERE evidence_search MATCH %s", [match])
         return Counter(" ".join(meta for (meta,) in cursor.fetchall()).split())

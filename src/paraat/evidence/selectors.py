@@ -816,7 +816,9 @@ def fiche_matrix(document: dict[str, Any]) -> dict[str, Any]:
     return {"groups": document["groups"], "rows": rows}
 
 
-def fiche_cells_initial(document: dict[str, Any], refs: dict[int, str]) -> list[dict[str, Any]]:
+def fiche_cells_initial(document: dict[str, Any]) -> list[dict[str, Any]]:
+    """The cells of a fiche document as initial data for the edit formset."""
+    refs = {e["number"]: e["ref"] for e in document["evidence"]}
     domains = {d.key: d for d in Domain.objects.all()}
     groups = {g.key: g for g in PopulationGroup.objects.all()}
     return [

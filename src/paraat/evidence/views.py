@@ -505,11 +505,6 @@ def fiche_diff(request: HttpRequest, key: str) -> HttpResponse:
     )
 
 
-def _cells_initial(document: dict[str, Any]) -> list[dict[str, Any]]:
-    refs = {e["number"]: e["ref"] for e in document["evidence"]}
-    return selectors.fiche_cells_initial(document, refs)
-
-
 def _fiche_content(
     user: Any, data: dict[str, Any], cells: list[dict[str, Any]]
 ) -> services.FicheContent:
@@ -572,7 +567,7 @@ def _fiche_form_view(request: HttpRequest, key: str, *, create: bool) -> HttpRes
             "reviewer": fiche.reviewer_id,
             "confidentiality": fiche.confidentiality,
         }
-        cells_initial = _cells_initial(document)
+        cells_initial = selectors.fiche_cells_initial(document)
     form = FicheForm(request.POST or None, initial=initial)
     formset = CellFormSet(request.POST or None, initial=cells_initial, prefix="cells")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
