@@ -786,7 +786,7 @@ def can_edit_fiche(*, user: AnyUser, fiche: Fiche) -> bool:
         Q(pk__in=version.key_evidence.values("pk"))
         | Q(pk__in=FicheCell.objects.filter(version=version).values("evidence__pk"))
     )
-    return evidence_visible(user=user).filter(pk__in=cited.values("pk")).count() == cited.count()
+    return _sees_all(user=user, items=cited)
 
 
 def can_edit_dossier(*, user: AnyUser, dossier: KnowledgeDossier) -> bool:
@@ -796,7 +796,11 @@ def can_edit_dossier(*, user: AnyUser, dossier: KnowledgeDossier) -> bool:
     version = dossier_version(dossier=dossier)
     if version is None:
         return True
-    items = version.items.all()
+    return _sees_all(user=user, items=version.items.all())
+
+
+def _sees_all(*, user: AnyUser, items: QuerySet[EvidenceItem]) -> bool:
+    """Whether ``user`` may see every one of ``items`` (merged-away items count as cited)."""
     return cited_visible(user=user).filter(pk__in=items.values("pk")).count() == items.count()
 
 
