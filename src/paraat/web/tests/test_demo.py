@@ -43,3 +43,35 @@ def test_demo_catalog_follows_the_published_stringency_index(shared_data: Path) 
         check=False,
     )
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+
+
+KNOWLEDGE_CHECK = (
+    Path(__file__).resolve().parents[2] / "evidence" / "demo_data" / "check_knowledge.py"
+)
+
+
+def test_demo_knowledge_content_passes_its_checker() -> None:
+    """Real references only from the seeds, everything else marked synthetic, ≥ 14 fiches."""
+    result = subprocess.run(
+        [sys.executable, str(KNOWLEDGE_CHECK)], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+
+
+@pytest.mark.django_db
+def test_demo_knowledge_library_is_loaded_and_labelled(shared_data: Path) -> None:
+    from paraat.evidence.models import EvidenceItem, Fiche, KnowledgeDossier
+
+    demo_load(data_dir=shared_data)
+    assert Fiche.objects.count() >= 12
+    assert KnowledgeDossier.objects.count() == 3
+    synthetic = EvidenceItem.objects.filter(is_synthetic=True)
+    assert synthetic.exists()
+    assert all(
+        title.endswith("(synthetisch)") for title in synthetic.values_list("title", flat=True)
+    )
+    assert EvidenceItem.objects.filter(is_synthetic=False).count() >= 12
+    assert all(f.is_synthetic for f in Fiche.objects.all())
+    items = EvidenceItem.objects.count()
+    demo_load(data_dir=shared_data)  # a second run adds nothing
+    assert EvidenceItem.objects.count() == items
