@@ -450,8 +450,9 @@ def pg_page(
 ) -> tuple[int, list[tuple[int, float]], bool]:
     """PostgreSQL: total, one page of ranked ids, and whether the total is exact.
 
-    One query fetches the ids of the ``cap`` + 1 most recently added matches (PostgreSQL then
-    stops early instead of testing every matching row); ``ts_rank_cd`` ranks those ``cap``.
+    One query fetches the ``cap`` + 1 most recently added matches with their ``ts_rank_cd``
+    score (PostgreSQL then stops early instead of testing every matching row, and scores only
+    those rows, while their text vectors are at hand); the newest ``cap`` of them are ranked.
     With at most ``cap`` matches the total is exact; otherwise it is the lower bound ``cap`` + 1
     (shown as "more than …"), never an estimate from table statistics, which would also count
     items the reader may not see. Beyond position ``cap`` matches follow newest first.
@@ -467,24 +468,19 @@ def pg_page(
     params = [*ts_params, *where_params]
     results: list[tuple[int, float]] = []
     with connection.cursor() as cursor:
+        newest_first = _pg_newest_first(cursor, condition, params)
         cursor.execute(
-            f"SELECT id FROM evidence_evidenceitem WHERE {condition} "  # noqa: S608
-            f"ORDER BY {_pg_newest_first(cursor, condition, params)} LIMIT %s",
-            [*params, cap + 1],
+            f"SELECT id, ts_rank_cd(search_vector, {ts_sql}, 1) FROM ("  # noqa: S608
+            f"SELECT id, search_vector FROM evidence_evidenceitem WHERE {condition} "
+            f"ORDER BY {newest_first} LIMIT %s) AS candidates ORDER BY id DESC",
+            [*ts_params, *params, cap + 1],
         )
-        candidates = [int(pk) for (pk,) in cursor.fetchall()]
+        candidates = [(int(pk), float(score)) for pk, score in cursor.fetchall()]
         exact = len(candidates) <= cap
         total = len(candidates)
-        ranked_ids = candidates[:cap]
+        ranked = sorted(candidates[:cap], key=lambda hit: (-hit[1], hit[0]))
         end = offset + limit if not exact else min(offset + limit, total)
-        if offset < min(cap, end) and ranked_ids:
-            cursor.execute(
-                f"SELECT id, ts_rank_cd(search_vector, {ts_sql}, 1) AS score "  # noqa: S608
-                "FROM evidence_evidenceitem WHERE id = ANY(%s) "
-                "ORDER BY score DESC, id LIMIT %s OFFSET %s",
-                [*ts_params, ranked_ids, min(end, cap) - offset, offset],
-            )
-            results += [(int(pk), float(score)) for pk, score in cursor.fetchall()]
+        results += ranked[offset : min(end, cap)]
         if end > cap and not exact:
             start = max(offset, cap)
             cursor.execute(
