@@ -2,6 +2,7 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from paraat.evidence import api as evidence_api
+from paraat.indicators import api as indicators_api
 from paraat.jobs import api as jobs_api
 from paraat.measures import api as measures_api
 
@@ -13,6 +14,9 @@ router.register("jobs", jobs_api.JobViewSet, basename="job")
 router.register("evidence", evidence_api.EvidenceViewSet, basename="evidence")
 router.register("fiches", evidence_api.FicheViewSet, basename="fiche")
 router.register("dossiers", evidence_api.DossierViewSet, basename="dossier")
+router.register("indicators", indicators_api.IndicatorViewSet, basename="indicator")
+router.register("signals", indicators_api.SignalViewSet, basename="signal")
+router.register("composite-indices", indicators_api.CompositeViewSet, basename="composite-index")
 
 urlpatterns = [
     path(

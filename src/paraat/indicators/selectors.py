@@ -1,28 +1,127 @@
+"""Reads for indicators, their series as known on a date, signals and composite runs."""
+
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
 
 from paraat.accounts.models import User
 from paraat.accounts.selectors import AnyUser, filter_visible
-from paraat.indicators.models import Indicator, Observation
+from paraat.indicators.models import (
+    CompositeIndex,
+    CompositeRun,
+    Indicator,
+    Observation,
+    ObservationStatus,
+    Signal,
+)
+from paraat_core.periods import Frequency, Period, parse_period
+
+PROVISIONAL_STATUSES = frozenset(
+    {ObservationStatus.PROVISIONAL, ObservationStatus.REVISED_PROVISIONAL}
+)
+
+
+@dataclass(frozen=True)
+class SeriesPoint:
+    period: Period
+    value: float | None
+    status: str
+    vintage: dt.datetime
+
+    @property
+    def is_provisional(self) -> bool:
+        return self.status in PROVISIONAL_STATUSES
+
+
+def indicators_visible(*, user: AnyUser | User) -> QuerySet[Indicator]:
+    return filter_visible(user=user, queryset=Indicator.objects.all()).select_related("domain")
 
 
 def indicator_get(*, key: str, user: AnyUser | User) -> Indicator | None:
-    return filter_visible(user=user, queryset=Indicator.objects.filter(key=key)).first()
+    return indicators_visible(user=user).filter(key=key).first()
+
+
+def series_as_of(
+    *,
+    indicator: Indicator,
+    breakdown: str | None = None,
+    as_of: dt.datetime | None = None,
+    frequency: str | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    first_known: bool = False,
+) -> list[SeriesPoint]:
+    """One series of ``indicator`` as it was known at ``as_of`` (default: now), oldest first.
+
+    Each period takes its latest vintage up to ``as_of`` (with ``first_known``: its earliest,
+    i.e. the figure as first published). ``breakdown`` defaults to the headline series and
+    ``frequency`` to the indicator's own (a CBS table mixes months, quarters and years).
+    """
+    rows = Observation.objects.filter(
+        indicator=indicator,
+        breakdown=indicator.headline_breakdown if breakdown is None else breakdown,
+        frequency=frequency or indicator.frequency,
+    )
+    if as_of is not None:
+        rows = rows.filter(vintage__lte=as_of)
+    if start is not None:
+        rows = rows.filter(period_start__gte=start)
+    if end is not None:
+        rows = rows.filter(period_start__lte=end)
+    order = "-vintage" if first_known else "vintage"
+    latest: dict[str, tuple[dt.date, dt.date | None, float | None, str, dt.datetime]] = {}
+    for code, period_start, period_end, value, status, vintage in rows.order_by(
+        "period_start", order, "-pk" if first_known else "pk"
+    ).values_list("period_code", "period_start", "period_end", "value", "status", "vintage"):
+        latest[code] = (period_start, period_end, value, status, vintage)
+    points = []
+    for code, (_start, _end, value, status, vintage) in latest.items():
+        points.append(
+            SeriesPoint(period=parse_period(code), value=value, status=status, vintage=vintage)
+        )
+    points.sort(key=lambda point: point.period.start)
+    return points
 
 
 def observation_series(
     *, indicator: Indicator, start: dt.date | None = None, end: dt.date | None = None
 ) -> dict[dt.date, float | None]:
-    """The latest vintage of each period's value (later recordings override earlier ones)."""
-    qs = Observation.objects.filter(indicator=indicator, breakdown="").order_by(
-        "period_start", "recorded_at", "pk"
+    """The headline series by period start, latest vintage of each period."""
+    return {
+        point.period.start: point.value
+        for point in series_as_of(indicator=indicator, start=start, end=end)
+    }
+
+
+def breakdowns_of(*, indicator: Indicator) -> list[str]:
+    """The breakdown keys that have observations (headline first)."""
+    keys = sorted(
+        set(
+            Observation.objects.filter(indicator=indicator)
+            .values_list("breakdown", flat=True)
+            .distinct()
+        )
     )
-    if start:
-        qs = qs.filter(period_start__gte=start)
-    if end:
-        qs = qs.filter(period_start__lte=end)
-    series: dict[dt.date, float | None] = {}
-    for period, value in qs.values_list("period_start", "value"):
-        series[period] = value
-    return series
+    headline = indicator.headline_breakdown
+    return ([headline] if headline in keys else []) + [k for k in keys if k != headline]
+
+
+def signals_visible(*, user: AnyUser | User) -> QuerySet[Signal]:
+    return Signal.objects.filter(indicator__in=indicators_visible(user=user)).select_related(
+        "indicator", "indicator__domain"
+    )
+
+
+def composite_indices_visible(*, user: AnyUser | User) -> QuerySet[CompositeIndex]:
+    return filter_visible(user=user, queryset=CompositeIndex.objects.all())
+
+
+def composite_latest_run(*, index: CompositeIndex) -> CompositeRun | None:
+    return index.runs.order_by("-created_at", "-pk").first()
+
+
+def core_frequency(value: str) -> Frequency:
+    return Frequency(value)

@@ -1,15 +1,48 @@
-"""Writes for indicators and their observations."""
+"""Writes for indicators and their observations.
+
+Every importer ends in :func:`observations_store`, which appends: a figure that is new for its
+period and breakdown is *added*, a figure that differs from the latest known value or status
+is stored as a *revision* (a new row with its own vintage), an identical figure is *unchanged*
+and not stored again. Each import runs in one transaction: a file that does not read leaves
+nothing behind.
+"""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
 
-from paraat.accounts.models import Confidentiality
-from paraat.indicators.models import Frequency, Indicator, Observation
+from paraat.accounts.models import Confidentiality, User
+from paraat.indicators import cbs
+from paraat.indicators.models import (
+    CompositeIndex,
+    CompositeMember,
+    CompositeRun,
+    Frequency,
+    ImportBatch,
+    Indicator,
+    Observation,
+    ObservationStatus,
+    Polarity,
+    Signal,
+    SignalKind,
+    SignalRule,
+    Speed,
+)
+from paraat.indicators.selectors import SeriesPoint, series_as_of
+from paraat_core import signals as core_signals
+from paraat_core.periods import Frequency as CoreFrequency
+from paraat_core.periods import Period, period_containing
+
+Progress = Callable[[int, int], None]
 
 
 class ObservationImportError(ValueError):
@@ -18,43 +51,196 @@ class ObservationImportError(ValueError):
         super().__init__(f"{file}, rij {row}, veld '{field}': {message}")
 
 
+@dataclass
+class StoreCounts:
+    added: int = 0
+    revised: int = 0
+    unchanged: int = 0
+
+    @property
+    def stored(self) -> int:
+        return self.added + self.revised
+
+    def __iadd__(self, other: StoreCounts) -> StoreCounts:
+        self.added += other.added
+        self.revised += other.revised
+        self.unchanged += other.unchanged
+        return self
+
+
+@dataclass(frozen=True)
+class ObservationInput:
+    period: Period
+    value: float | None
+    status: str = ObservationStatus.FINAL
+    breakdown: str = ""
+    vintage: dt.datetime | None = None  # when the figure became known (default: the import's)
+
+
+@dataclass
+class ImportReport:
+    source: str
+    counts: StoreCounts = field(default_factory=StoreCounts)
+    indicators: list[str] = field(default_factory=list)
+    rejected: list[dict[str, Any]] = field(default_factory=list)
+    batch_id: int | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "added": self.counts.added,
+            "revised": self.counts.revised,
+            "unchanged": self.counts.unchanged,
+            "rejected": self.rejected,
+            "indicators": self.indicators,
+        }
+
+
 @transaction.atomic
 def indicator_upsert(
     *,
     key: str,
     name_nl: str,
-    name_en: str,
+    name_en: str = "",
     unit: str = "",
-    frequency: str = Frequency.DAILY,
+    frequency: str = Frequency.DAY,
+    polarity: str = Polarity.NEUTRAL,
+    speed: str = Speed.SLOW,
+    publication_lag_days: int = 0,
     source: str = "",
+    source_url: str = "",
+    source_table: str = "",
+    source_topic: str = "",
     licence: str = "",
     description: str = "",
+    method_note: str = "",
+    domain_key: str | None = None,
+    headline_breakdown: str | None = None,
+    threshold_warning: float | None = None,
+    threshold_alert: float | None = None,
     is_synthetic: bool = False,
     confidentiality: str = Confidentiality.INTERNAL,
 ) -> Indicator:
-    fields = {
-        "name_nl": name_nl,
-        "name_en": name_en,
-        "unit": unit,
+    """Create or update the indicator with code ``key`` (validated before writing)."""
+    from paraat.taxonomies.models import Domain
+
+    fields: dict[str, Any] = {
+        "name_nl": name_nl[:200],
+        "name_en": name_en[:200],
+        "unit": unit[:100],
         "frequency": frequency,
-        "source": source,
+        "polarity": polarity,
+        "speed": speed,
+        "publication_lag_days": publication_lag_days,
+        "source": source[:500],
+        "source_url": source_url,
+        "source_table": source_table,
+        "source_topic": source_topic,
         "licence": licence,
         "description": description,
+        "method_note": method_note,
+        "threshold_warning": threshold_warning,
+        "threshold_alert": threshold_alert,
         "is_synthetic": is_synthetic,
         "confidentiality": confidentiality,
     }
+    if headline_breakdown is not None:
+        fields["headline_breakdown"] = headline_breakdown
+    if domain_key is not None:
+        fields["domain"] = Domain.objects.filter(key=domain_key).first()
     indicator = Indicator.objects.filter(key=key).first() or Indicator(key=key)
     for name, value in fields.items():
         setattr(indicator, name, value)
-    indicator.full_clean()  # validate before writing
+    indicator.full_clean()
     indicator.save()
     return indicator
 
 
-def _parse_rows(
-    path: Path, date_column: str, value_column: str
-) -> list[tuple[dt.date, float | None]]:
-    rows: list[tuple[dt.date, float | None]] = []
+def observations_plan(
+    *,
+    indicator: Indicator,
+    rows: Iterable[ObservationInput],
+    vintage: dt.datetime | None = None,
+    batch: ImportBatch | None = None,
+) -> tuple[StoreCounts, list[Observation]]:
+    """Compare ``rows`` with what is known and return the counts and the rows to append.
+
+    Nothing is written. A row's own ``vintage`` wins over the call's; rows are taken in vintage
+    order. A figure new for its period and breakdown is *added*; one that differs in value or
+    status from the latest known is a *revision*; an identical one is *unchanged*, and so is a
+    row already stored with the same vintage (a first publication that was later revised, met
+    again when the same history is loaded twice).
+    """
+    latest: dict[tuple[str, str], tuple[float | None, str]] = {}
+    stored: set[tuple[str, str, dt.datetime, float | None, str]] = set()
+    known = (
+        Observation.objects.filter(indicator=indicator)
+        .order_by("vintage", "pk")
+        .values_list("period_code", "breakdown", "vintage", "value", "status")
+    )
+    for code, breakdown, known_vintage, value, status in known.iterator(chunk_size=20000):
+        latest[(code, breakdown)] = (value, status)
+        stored.add((code, breakdown, known_vintage, value, status))
+    counts = StoreCounts()
+    pending: list[Observation] = []
+    dated = []
+    for row in rows:
+        when = row.vintage or vintage
+        if when is None:
+            raise ValueError(f"{row.period.code}: geen vintage (moment van bekendwording)")
+        dated.append((when, row))
+    dated.sort(key=lambda item: item[0])
+    for when, row in dated:
+        key = (row.period.code, row.breakdown)
+        before = latest.get(key)
+        if before == (row.value, row.status) or (*key, when, row.value, row.status) in stored:
+            counts.unchanged += 1
+            continue
+        if before is None:
+            counts.added += 1
+        else:
+            counts.revised += 1
+        latest[key] = (row.value, row.status)
+        pending.append(
+            Observation(
+                indicator=indicator,
+                period_code=row.period.code,
+                period_start=row.period.start,
+                period_end=row.period.end,
+                frequency=str(row.period.frequency),
+                breakdown=row.breakdown,
+                value=row.value,
+                status=row.status,
+                vintage=when,
+                batch=batch,
+            )
+        )
+    return counts, pending
+
+
+@transaction.atomic
+def observations_store(
+    *,
+    indicator: Indicator,
+    rows: Iterable[ObservationInput],
+    vintage: dt.datetime | None = None,
+    batch: ImportBatch | None = None,
+    batch_size: int = 5000,
+) -> StoreCounts:
+    """Append the figures in ``rows`` that are new or differ from what is known (see
+    :func:`observations_plan`)."""
+    counts, pending = observations_plan(
+        indicator=indicator, rows=rows, vintage=vintage, batch=batch
+    )
+    Observation.objects.bulk_create(pending, batch_size=batch_size)
+    return counts
+
+
+# --- daily CSV (coronadashboard layout) --------------------------------------------------------
+
+
+def _parse_rows(path: Path, date_column: str, value_column: str) -> list[ObservationInput]:
+    rows: list[ObservationInput] = []
     with path.open(newline="", encoding="utf-8-sig") as handle:
         reader = csv.DictReader(handle)
         fields = reader.fieldnames or []
@@ -69,12 +255,13 @@ def _parse_rows(
                 raise ObservationImportError(
                     path.name, number, date_column, f"geen geldige datum: {raw_date!r}"
                 ) from None
+            period = period_containing(day, CoreFrequency.DAY)
             raw_value = (row.get(value_column) or "").strip()
             if raw_value == "":
-                rows.append((day, None))
+                rows.append(ObservationInput(period=period, value=None))
                 continue
             try:
-                rows.append((day, float(raw_value)))
+                rows.append(ObservationInput(period=period, value=float(raw_value)))
             except ValueError:
                 raise ObservationImportError(
                     path.name, number, value_column, f"geen getal: {raw_value!r}"
@@ -88,8 +275,531 @@ def observations_import_csv(
 ) -> int:
     """Import one column of a daily CSV as observations. All rows or none."""
     rows = _parse_rows(path, date_column, value_column)
-    Observation.objects.bulk_create(
-        [Observation(indicator=indicator, period_start=day, value=value) for day, value in rows],
-        batch_size=2000,
+    counts = observations_store(indicator=indicator, rows=rows, vintage=timezone.now())
+    return counts.stored
+
+
+# --- Statistics Netherlands (CBS) StatLine tables ------------------------------------------
+
+
+def _breakdown_key(parts: Iterable[tuple[str, str]]) -> str:
+    return ";".join(f"{dimension}={key}" for dimension, key in parts)
+
+
+def _headline(table: cbs.CbsTable) -> str:
+    """The all-totals combination of the table's dimensions (CBS keys ``T00…``, "Totaal …")."""
+    parts = []
+    for key, dimension in table.dimensions.items():
+        if key == table.time_dimension or not dimension.labels:
+            continue
+        totals = [
+            value
+            for value, label in dimension.labels.items()
+            if value.startswith("T00") or label.lower().startswith(("totaal", "nederland"))
+        ]
+        parts.append((key, totals[0] if totals else next(iter(dimension.labels))))
+    return _breakdown_key(parts)
+
+
+def _cbs_indicator(table: cbs.CbsTable, topic: cbs.Topic) -> Indicator:
+    """The indicator defined for this table and topic, or a new public one from the metadata."""
+    configured = Indicator.objects.filter(
+        source_table__iexact=table.identifier, source_topic=topic.key
+    ).first()
+    breakdowns = {
+        key: {"title": dimension.title, "values": dimension.labels}
+        for key, dimension in table.dimensions.items()
+        if key != table.time_dimension and dimension.labels
+    }
+    if configured is not None:
+        configured.breakdowns = breakdowns
+        if not configured.headline_breakdown:
+            configured.headline_breakdown = _headline(table)
+        configured.save(update_fields=["breakdowns", "headline_breakdown"])
+        return configured
+    frequencies = {period.frequency for period, _status in table.period_status.values()}
+    finest = next(
+        (f for f in ("day", "week", "month", "quarter", "half_year", "year") if f in frequencies),
+        "year",
     )
-    return len(rows)
+    indicator = indicator_upsert(
+        key=slugify(f"cbs-{table.identifier}-{topic.key}")[:100],
+        name_nl=topic.full_title,
+        name_en="",
+        unit=topic.unit,
+        frequency=finest,
+        source=f"{table.source}, StatLine {table.identifier}: {table.title}",
+        source_url=f"https://opendata.cbs.nl/statline/#/CBS/nl/dataset/{table.identifier}",
+        source_table=table.identifier,
+        source_topic=topic.key,
+        licence="CC BY 4.0",
+        description=topic.description,
+        headline_breakdown=_headline(table),
+        confidentiality=Confidentiality.PUBLIC,
+    )
+    indicator.breakdowns = breakdowns
+    indicator.save(update_fields=["breakdowns"])
+    return indicator
+
+
+def _grouped_cells(table: cbs.CbsTable) -> Iterator[tuple[str, list[ObservationInput]]]:
+    by_topic: dict[str, list[ObservationInput]] = {key: [] for key in table.topics}
+    for cell in table.cells():
+        by_topic[cell.topic].append(
+            ObservationInput(
+                period=cell.period,
+                value=cell.value,
+                status=cell.status,
+                breakdown=_breakdown_key(cell.breakdown),
+            )
+        )
+    yield from by_topic.items()
+
+
+@transaction.atomic
+def cbs_table_import(
+    *, directory: Path, user: User | None = None, progress: Progress | None = None
+) -> ImportReport:
+    """Import a StatLine table folder (OData v3 export layout): every numeric cell, per topic.
+
+    Raises :class:`paraat.indicators.cbs.CbsFormatError` (naming file, row and field) when the
+    folder does not read; nothing is stored then. Cells that are not numbers are rejected one by
+    one and listed in the report.
+    """
+    table = cbs.read_table(directory)
+    modified = table.modified
+    if modified is not None and timezone.is_naive(modified):
+        modified = timezone.make_aware(modified)
+    vintage = modified or timezone.now()
+    report = ImportReport(source=table.identifier)
+    batch = ImportBatch.objects.create(
+        source_kind="cbs", name=f"{table.identifier} {table.title}"[:255], created_by=user
+    )
+    grouped = list(_grouped_cells(table))
+    for done, (topic_key, rows) in enumerate(grouped, start=1):
+        indicator = _cbs_indicator(table, table.topics[topic_key])
+        report.indicators.append(indicator.key)
+        report.counts += observations_store(
+            indicator=indicator, rows=rows, vintage=vintage, batch=batch
+        )
+        if progress:
+            progress(done, len(grouped))
+    report.rejected = [
+        {"file": r.file, "row": r.row, "field": r.field, "reason": r.message}
+        for r in table.rejected
+    ]
+    report.batch_id = batch.pk
+    batch.report = report.as_dict()
+    batch.save(update_fields=["report"])
+    return report
+
+
+# --- signals ----------------------------------------------------------------------------------
+
+RULE_PARAMS: dict[str, set[str]] = {
+    "threshold": {"warning", "alert", "only_crossings"},
+    "year_on_year": {"warning_pct", "alert_pct"},
+    "baseline": {"window", "seasonal", "warning_z", "alert_z", "min_points"},
+    "trend_break": {"window", "warning_p", "alert_p", "min_points"},
+    "survey_change": {"n", "alpha", "alert_alpha", "percent"},
+}
+
+
+def _polarity(indicator: Indicator) -> int:
+    """The core's polarity: +1 higher is better; -1 higher is worse (and for neutral series,
+    so that a rise is what a rule reports as the notable direction)."""
+    return 1 if indicator.polarity == Polarity.HIGHER_BETTER else -1
+
+
+def signal_rule_apply(*, rule: SignalRule, series: list[SeriesPoint]) -> list[core_signals.Signal]:
+    """Run the core rule of ``rule`` over ``series`` (a ValueError names a bad parameter)."""
+    indicator = rule.indicator
+    params = dict(rule.params)
+    unknown = set(params) - RULE_PARAMS[rule.kind]
+    if unknown:
+        raise ValueError(f"onbekende parameter(s) voor {rule.kind}: {', '.join(sorted(unknown))}")
+    points = [(point.period, point.value) for point in series]
+    polarity = _polarity(indicator)
+    if rule.kind == SignalKind.THRESHOLD:
+        params.setdefault("warning", indicator.threshold_warning)
+        params.setdefault("alert", indicator.threshold_alert)
+        return core_signals.threshold_signals(points, polarity=polarity, **params)
+    if rule.kind == SignalKind.YEAR_ON_YEAR:
+        return core_signals.year_on_year_signals(points, polarity=polarity, **params)
+    if rule.kind == SignalKind.BASELINE:
+        params.setdefault("seasonal", False)
+        params.setdefault("window", 8)
+        return core_signals.baseline_signals(points, polarity=polarity, **params)
+    if rule.kind == SignalKind.TREND_BREAK:
+        params.setdefault("window", 6)
+        return core_signals.trend_break_signals(points, polarity=polarity, **params)
+    size = params.pop("n", None)
+    if not isinstance(size, int) or size < 2:
+        raise ValueError("survey_change: geef de steekproefomvang per meting als 'n'")
+    waves = [(p, v, size) for p, v in points if v is not None]
+    return core_signals.survey_change_signals(waves, polarity=polarity, **params)
+
+
+@transaction.atomic
+def signal_rule_create(
+    *,
+    indicator: Indicator,
+    kind: str,
+    params: dict[str, Any] | None = None,
+    breakdown: str = "",
+) -> SignalRule:
+    """Add a rule, after trying it on the indicator's series (bad parameters are refused)."""
+    from django.core.exceptions import ValidationError
+
+    if kind not in SignalKind.values:
+        raise ValidationError({"kind": f"onbekende regel: {kind!r}"})
+    rule = SignalRule(indicator=indicator, kind=kind, params=params or {}, breakdown=breakdown)
+    try:
+        signal_rule_apply(rule=rule, series=[])
+    except (TypeError, ValueError) as error:
+        raise ValidationError({"params": str(error)}) from None
+    rule.save()
+    return rule
+
+
+@transaction.atomic
+def signals_evaluate(
+    *, indicator: Indicator | None = None, as_of: dt.datetime | None = None
+) -> list[Signal]:
+    """Run every active rule on the figures known at ``as_of``; store the new signals.
+
+    A signal that was already raised for the same rule, series, period, severity and value is
+    not stored again, so re-running is harmless; a revised figure that still signals is stored
+    as a new signal (with the later data vintage).
+    """
+    rules = SignalRule.objects.filter(is_active=True).select_related("indicator")
+    if indicator is not None:
+        rules = rules.filter(indicator=indicator)
+    created: list[Signal] = []
+    for rule in rules:
+        # An empty breakdown on the rule means the indicator's headline series.
+        breakdown = rule.breakdown or rule.indicator.headline_breakdown
+        series = series_as_of(indicator=rule.indicator, breakdown=breakdown, as_of=as_of)
+        if not series:
+            continue
+        by_code = {point.period.code: point for point in series}
+        known = set(
+            Signal.objects.filter(rule=rule, breakdown=breakdown).values_list(
+                "period_code", "severity", "value"
+            )
+        )
+        for found in signal_rule_apply(rule=rule, series=series):
+            key = (found.period.code, found.severity, float(found.value))
+            if key in known:
+                continue
+            known.add(key)
+            point = by_code.get(found.period.code)
+            created.append(
+                Signal(
+                    indicator=rule.indicator,
+                    rule=rule,
+                    kind=rule.kind,
+                    breakdown=breakdown,
+                    period_code=found.period.code,
+                    period_start=found.period.start,
+                    value=float(found.value),
+                    severity=found.severity,
+                    worse=found.worse,
+                    explanation=dict(found.explanation),
+                    description_nl=found.describe("nl"),
+                    description_en=found.describe("en"),
+                    on_provisional=bool(point and point.is_provisional),
+                    data_vintage=point.vintage if point else timezone.now(),
+                )
+            )
+    Signal.objects.bulk_create(created)
+    return created
+
+
+# --- signal digest ----------------------------------------------------------------------------
+
+SEVERITY_ORDER = {"info": 0, "warning": 1, "alert": 2}
+
+
+def signal_digest_send(*, now: dt.datetime | None = None, site_url: str | None = None) -> int:
+    """E-mail each active subscriber the new signals they may see; returns the e-mails sent.
+
+    "New" is detected since the subscriber's previous digest (the first digest covers seven
+    days). Internal and confidential indicators only reach subscribers allowed to see them.
+    """
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from paraat.indicators.models import SignalSubscription
+    from paraat.indicators.selectors import signals_visible
+
+    now = now or timezone.now()
+    base = (site_url or getattr(settings, "PARAAT_SITE_URL", "")).rstrip("/")
+    sent = 0
+    subscriptions = SignalSubscription.objects.filter(
+        is_active=True, user__is_active=True
+    ).select_related("user")
+    for subscription in subscriptions:
+        user = subscription.user
+        since = subscription.last_sent_at or now - dt.timedelta(days=7)
+        signals = signals_visible(user=user).filter(detected_at__gt=since, detected_at__lte=now)
+        domains = list(subscription.domains.all())
+        if domains:
+            signals = signals.filter(indicator__domain__in=domains)
+        minimum = SEVERITY_ORDER[subscription.min_severity]
+        chosen = [s for s in signals if SEVERITY_ORDER[s.severity] >= minimum]
+        with transaction.atomic():
+            SignalSubscription.objects.filter(pk=subscription.pk).update(last_sent_at=now)
+            if not chosen or not user.email:
+                continue
+            with translation.override(getattr(user, "language", "") or "nl"):
+                body = render_to_string(
+                    "indicators/email/digest.txt",
+                    {"user": user, "signals": chosen, "since": since, "base": base},
+                )
+                subject = translation.gettext("paraat: %(n)d nieuwe signalen") % {"n": len(chosen)}
+            send_mail(subject, body, None, [user.email])
+            sent += 1
+    return sent
+
+
+# --- composite index --------------------------------------------------------------------------
+
+_FREQUENCY_RANK = {"day": 0, "week": 1, "month": 2, "quarter": 3, "half_year": 4, "year": 5}
+
+
+def _composite_periods(index: CompositeIndex, as_of: dt.datetime) -> list[Period]:
+    from paraat_core.periods import parse_period, periods_between
+
+    first = parse_period(index.start_period)
+    last = period_containing(timezone.localdate(as_of), CoreFrequency(index.frequency))
+    if last.start < first.start:
+        raise ValueError("de eerste periode ligt na de peildatum")
+    return periods_between(first, last)
+
+
+def _column(
+    *,
+    indicator: Indicator,
+    breakdown: str,
+    periods: list[Period],
+    frequency: str,
+    as_of: dt.datetime,
+) -> list[float]:
+    """One indicator's values on the index's periods: finer data averaged per period, coarser
+    data placed in the period holding its start (and carried forward only if the spec says so)."""
+    import math
+
+    slots: dict[dt.date, list[float]] = {}
+    target = CoreFrequency(frequency)
+    for point in series_as_of(indicator=indicator, breakdown=breakdown, as_of=as_of):
+        if point.value is None or not math.isfinite(point.value):
+            continue
+        slot = period_containing(point.period.start, target).start
+        slots.setdefault(slot, []).append(point.value)
+    return [
+        sum(slots[p.start]) / len(slots[p.start]) if p.start in slots else float("nan")
+        for p in periods
+    ]
+
+
+def _series_json(values: Any) -> list[float | None]:
+    import math
+
+    return [None if not math.isfinite(float(v)) else round(float(v), 4) for v in values]
+
+
+def composite_compute(
+    *,
+    index: CompositeIndex,
+    as_of: dt.datetime | None = None,
+    user: User | None = None,
+    draws: int | None = None,
+    progress: Progress | None = None,
+) -> CompositeRun:
+    """Compute the index, its 5–95 % Monte Carlo band, sensitivity and parts; store a run.
+
+    Whole population (headline series) and each of the index's groups (``group=<key>``
+    breakdowns). Uses only the figures known at ``as_of`` (default: now).
+    """
+    import numpy as np
+
+    from paraat_core import composite as core
+
+    as_of = as_of or timezone.now()
+    members = list(index.members.select_related("indicator"))
+    if not members:
+        raise ValueError("de index heeft geen indicatoren")
+    for member in members:
+        if member.indicator.polarity == Polarity.NEUTRAL:
+            raise ValueError(
+                f"indicator {member.indicator.key}: zonder richting (hoger beter of slechter) "
+                "kan hij niet in een index"
+            )
+    periods = _composite_periods(index, as_of)
+    codes = [p.code for p in periods]
+    spec = core.CompositeSpec(
+        indicators=tuple(m.indicator.key for m in members),
+        polarity=tuple(
+            1 if m.indicator.polarity == Polarity.HIGHER_BETTER else -1 for m in members
+        ),
+        weights=tuple(m.weight for m in members),
+        normalisation=index.normalisation,
+        aggregation=index.aggregation,
+        missing=index.missing,
+        min_coverage=index.min_coverage,
+        reference=index.reference_period or None,
+    )
+    populations: list[tuple[str, str, str]] = [("", "", index.name)]
+    populations += [(g.key, f"group={g.key}", g.name) for g in index.groups.all()]
+    draws = index.draws if draws is None else draws
+    outcome: dict[str, Any] = {}
+    for done, (key, suffix, name) in enumerate(populations, start=1):
+        columns = [
+            _column(
+                indicator=m.indicator,
+                breakdown=suffix if key else m.indicator.headline_breakdown,
+                periods=periods,
+                frequency=index.frequency,
+                as_of=as_of,
+            )
+            for m in members
+        ]
+        matrix = np.array(columns, dtype=float).T
+        band = core.uncertainty(
+            matrix,
+            spec,
+            codes,
+            draws=draws,
+            seed=index.seed,
+            weight_concentration=index.weight_concentration,
+        )
+        result = band.composite
+        entry: dict[str, Any] = {
+            "name": name,
+            "central": _series_json(band.central),
+            "median": _series_json(band.median),
+            "p05": _series_json(band.p05),
+            "p95": _series_json(band.p95),
+            "coverage": _series_json(result.coverage),
+            "reference_period": result.reference_period,
+            "dropped": list(result.dropped),
+            "notes": list(result.notes),
+            "sensitivity": {f: _series_json(v) for f, v in band.sensitivity.items()},
+            "scores": {
+                code: _series_json(result.scores[:, k]) for k, code in enumerate(spec.indicators)
+            },
+        }
+        filled = [t for t, v in enumerate(result.index) if np.isfinite(v)]
+        if len(filled) >= 2:
+            parts = core.contributions(result, filled[-2], filled[-1])
+            entry["contributions"] = {
+                "start": parts.start,
+                "end": parts.end,
+                "change": round(float(parts.change), 4),
+                "parts": [[code, round(value, 4)] for code, value in parts.ranked()],
+            }
+        outcome[key or "_all"] = entry
+        if progress:
+            progress(done, len(populations))
+    return _composite_run_store(
+        index=index,
+        as_of=as_of,
+        user=user,
+        spec={
+            "indicators": [
+                {
+                    "key": m.indicator.key,
+                    "name": m.indicator.name_nl,
+                    "weight": m.weight,
+                    "polarity": m.indicator.polarity,
+                }
+                for m in members
+            ],
+            "normalisation": index.normalisation,
+            "aggregation": index.aggregation,
+            "missing": index.missing,
+            "min_coverage": index.min_coverage,
+            "reference_period": index.reference_period,
+            "frequency": index.frequency,
+            "draws": draws,
+            "seed": index.seed,
+            "weight_concentration": index.weight_concentration,
+            "normalisations": list(core.NORMALISATIONS),
+            "aggregations": list(core.AGGREGATIONS),
+        },
+        result={"periods": codes, "labels": [p.label("nl") for p in periods], **outcome},
+    )
+
+
+@transaction.atomic
+def _composite_run_store(
+    *,
+    index: CompositeIndex,
+    as_of: dt.datetime,
+    user: User | None,
+    spec: dict[str, Any],
+    result: dict[str, Any],
+) -> CompositeRun:
+    return CompositeRun.objects.create(
+        index=index, as_of=as_of, created_by=user, spec=spec, result=result
+    )
+
+
+@transaction.atomic
+def composite_index_save(
+    *,
+    key: str,
+    name_nl: str,
+    name_en: str = "",
+    start_period: str,
+    members: list[tuple[str, float]],
+    frequency: str = Frequency.MONTH,
+    normalisation: str = "minmax",
+    aggregation: str = "arithmetic",
+    missing: str = "available",
+    reference_period: str = "",
+    group_keys: list[str] | None = None,
+    description: str = "",
+    confidentiality: str = Confidentiality.PUBLIC,
+) -> CompositeIndex:
+    """Create or replace a composite index definition (members as ``(indicator key, weight)``)."""
+    from django.core.exceptions import ValidationError
+
+    from paraat.taxonomies.models import PopulationGroup
+    from paraat_core.periods import PeriodError, parse_period
+
+    try:
+        parse_period(start_period)
+        if reference_period:
+            parse_period(reference_period)
+    except PeriodError as error:
+        raise ValidationError({"start_period": str(error)}) from None
+    index = CompositeIndex.objects.filter(key=key).first() or CompositeIndex(key=key)
+    for name, value in {
+        "name_nl": name_nl,
+        "name_en": name_en,
+        "start_period": start_period,
+        "frequency": frequency,
+        "normalisation": normalisation,
+        "aggregation": aggregation,
+        "missing": missing,
+        "reference_period": reference_period,
+        "description": description,
+        "confidentiality": confidentiality,
+    }.items():
+        setattr(index, name, value)
+    index.full_clean()
+    index.save()
+    indicators = {i.key: i for i in Indicator.objects.filter(key__in=[k for k, _w in members])}
+    missing_keys = [k for k, _w in members if k not in indicators]
+    if missing_keys:
+        raise ValidationError({"members": f"onbekende indicatoren: {', '.join(missing_keys)}"})
+    index.members.all().delete()
+    CompositeMember.objects.bulk_create(
+        [CompositeMember(index=index, indicator=indicators[k], weight=w) for k, w in members]
+    )
+    index.groups.set(PopulationGroup.objects.filter(key__in=group_keys or []))
+    return index

@@ -1,4 +1,6 @@
-"""Demo data for the whole site: fictional people, the NL catalog, real OxCGRT and NICE data."""
+"""Demo data for the whole site: fictional people, the NL catalog, the knowledge library, real
+OxCGRT data and the societal picture (real NICE, sewage and stringency series; the rest
+synthetic)."""
 
 from __future__ import annotations
 
@@ -8,10 +10,10 @@ from django.conf import settings
 from django.db import transaction
 
 from paraat.accounts import roles
-from paraat.accounts.models import Confidentiality, User
+from paraat.accounts.models import User
 from paraat.accounts.services import roles_sync, user_create
 from paraat.evidence.demo import knowledge_load
-from paraat.indicators.services import indicator_upsert, observations_import_csv
+from paraat.indicators.demo import indicators_demo_load
 from paraat.measures.demo import nl_catalog_load
 from paraat.measures.imports import oxcgrt_import_file
 from paraat.taxonomies.services import taxonomy_seed
@@ -30,34 +32,6 @@ DEMO_PEOPLE = [
     ("szw", "Sanne", "Zwart", "Ministerie van SZW (fictief)", roles.SZW_OFFICER),
     ("analist", "Ali", "Nalist", "Ministerie (fictief)", roles.ANALYST),
 ]
-
-NICE = {
-    "nice-hospital-admissions": (
-        "hospital_admissions",
-        "Covid-ziekenhuisopnames per dag",
-        "Covid hospital admissions per day",
-    ),
-    "nice-hospital-admissions-7d": (
-        "hospital_admissions_7d_avg",
-        "Covid-ziekenhuisopnames, 7-daags gemiddelde",
-        "Covid hospital admissions, 7-day average",
-    ),
-    "nice-ic-admissions": (
-        "ic_admissions",
-        "Covid-IC-opnames per dag",
-        "Covid ICU admissions per day",
-    ),
-    "nice-ic-admissions-7d": (
-        "ic_admissions_7d_avg",
-        "Covid-IC-opnames, 7-daags gemiddelde",
-        "Covid ICU admissions, 7-day average",
-    ),
-}
-NICE_SOURCE = (
-    "Coronadashboard, Rijksoverheid (RIVM, Stichting NICE): ziekenhuis- en IC-opnames "
-    "(NICE-registratie)"
-)
-
 
 def demo_users_create() -> list[User]:
     people = []
@@ -79,26 +53,6 @@ def demo_users_create() -> list[User]:
     return people
 
 
-def nice_load(*, data_dir: Path) -> int:
-    path = data_dir / "coronadashboard" / "nl_hospital_admissions_nice.csv"
-    total = 0
-    for key, (column, name_nl, name_en) in NICE.items():
-        indicator = indicator_upsert(
-            key=key,
-            name_nl=name_nl,
-            name_en=name_en,
-            unit="opnames per dag",
-            source=NICE_SOURCE,
-            licence="Rijksoverheid, open data",
-            confidentiality=Confidentiality.PUBLIC,
-        )
-        if not indicator.observations.exists():
-            total += observations_import_csv(
-                indicator=indicator, path=path, date_column="date", value_column=column
-            )
-    return total
-
-
 @transaction.atomic
 def demo_load(*, data_dir: Path | None = None) -> dict[str, object]:
     data_dir = data_dir or settings.PARAAT_SHARED_DATA_DIR
@@ -112,5 +66,5 @@ def demo_load(*, data_dir: Path | None = None) -> dict[str, object]:
     for path in sorted(oxcgrt_dir.glob("OxCGRT_*.csv")):
         imported[path.name] = oxcgrt_import_file(path=path)["rows"]
     summary["oxcgrt"] = imported
-    summary["nice_observations"] = nice_load(data_dir=data_dir)
+    summary["indicators"] = indicators_demo_load(data_dir=data_dir)
     return summary

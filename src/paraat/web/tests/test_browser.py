@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from paraat.accounts import roles
 from paraat.accounts.services import roles_sync
 from paraat.accounts.tests.factories import UserFactory
-from paraat.indicators.models import Observation
-from paraat.indicators.services import indicator_upsert
+from paraat.indicators.services import ObservationInput, indicator_upsert, observations_store
 from paraat.measures.models import IndexValue
 from paraat.measures.tests.factories import (
     JurisdictionFactory,
@@ -19,6 +19,7 @@ from paraat.measures.tests.factories import (
     PackageItemFactory,
     TimelineEventFactory,
 )
+from paraat_core.periods import Frequency, period_containing
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -45,9 +46,16 @@ def timeline_data() -> None:
         name_en="Hospital 7d",
         source="Coronadashboard (NICE)",
     )
-    Observation.objects.bulk_create(
-        Observation(indicator=hospital, period_start=start + dt.timedelta(days=i), value=float(i))
-        for i in range(120)
+    observations_store(
+        indicator=hospital,
+        rows=[
+            ObservationInput(
+                period=period_containing(start + dt.timedelta(days=i), Frequency.DAY),
+                value=float(i),
+            )
+            for i in range(120)
+        ],
+        vintage=timezone.now(),
     )
     package = PackageFactory(
         key="intelligente-lockdown",

@@ -1,0 +1,136 @@
+"""Signal rules on stored series, re-evaluation, back-testing data and the e-mail digest."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from paraat.accounts import roles
+from paraat.accounts.models import Confidentiality
+from paraat.accounts.services import roles_sync
+from paraat.accounts.tests.factories import UserFactory
+from paraat.indicators.models import Signal, SignalSubscription
+from paraat.indicators.selectors import series_as_of, signals_visible
+from paraat.indicators.services import (
+    ObservationInput,
+    observations_store,
+    signal_digest_send,
+    signal_rule_create,
+    signals_evaluate,
+)
+from paraat.indicators.tests.factories import IndicatorFactory
+from paraat_core.periods import parse_period
+
+pytestmark = pytest.mark.django_db
+
+MONTHS = ["2020MM01", "2020MM02", "2020MM03", "2020MM04"]
+
+
+def _store(indicator, values, *, vintage, status="final"):  # type: ignore[no-untyped-def]
+    return observations_store(
+        indicator=indicator,
+        rows=[
+            ObservationInput(period=parse_period(code), value=value, status=status)
+            for code, value in zip(MONTHS, values, strict=False)
+        ],
+        vintage=vintage,
+    )
+
+
+def _at(day: str) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.fromisoformat(day))
+
+
+def test_threshold_rule_uses_the_indicators_levels_and_explains_itself() -> None:
+    """Unemployment (higher is worse), warning 5.0, alert 6.0; 4.8, 5.0, 6.3, 5.5 → warning,
+    alert, warning in February, March and April (the core's worked example)."""
+    unemployment = IndicatorFactory(threshold_warning=5.0, threshold_alert=6.0)
+    _store(unemployment, [4.8, 5.0, 6.3, 5.5], vintage=_at("2020-05-15"))
+    signal_rule_create(indicator=unemployment, kind="threshold")
+    created = signals_evaluate(indicator=unemployment)
+    assert [(s.period_code, s.severity) for s in sorted(created, key=lambda s: s.period_start)] == [
+        ("2020MM02", "warning"),
+        ("2020MM03", "alert"),
+        ("2020MM04", "warning"),
+    ]
+    march = Signal.objects.get(period_code="2020MM03")
+    assert march.explanation["level"] == 6.0
+    assert "6" in march.description_nl and march.description_en
+    assert march.worse is True
+    assert signals_evaluate(indicator=unemployment) == []  # re-running stores nothing new
+
+
+def test_signals_on_provisional_figures_are_marked_and_a_revision_signals_again() -> None:
+    indicator = IndicatorFactory(threshold_warning=5.0, threshold_alert=None)
+    _store(indicator, [4.0, 4.5, 5.2], vintage=_at("2020-04-10"), status="provisional")
+    signal_rule_create(indicator=indicator, kind="threshold")
+    [first] = signals_evaluate(indicator=indicator)
+    assert first.on_provisional and first.period_code == "2020MM03"
+    _store(indicator, [4.0, 4.5, 5.4], vintage=_at("2020-05-10"), status="final")
+    [second] = signals_evaluate(indicator=indicator)
+    assert second.value == 5.4 and not second.on_provisional
+    assert Signal.objects.count() == 2  # the first signal is kept: history is appended
+
+
+def test_as_of_evaluation_sees_only_what_was_known() -> None:
+    indicator = IndicatorFactory(threshold_warning=5.0, threshold_alert=None)
+    _store(indicator, [4.0, 4.2, 4.4], vintage=_at("2020-04-10"))
+    _store(indicator, [4.0, 4.2, 5.5], vintage=_at("2020-06-01"))  # March revised upwards
+    signal_rule_create(indicator=indicator, kind="threshold")
+    assert signals_evaluate(indicator=indicator, as_of=_at("2020-05-01")) == []
+    known_then = series_as_of(indicator=indicator, as_of=_at("2020-05-01"))
+    assert [p.value for p in known_then] == [4.0, 4.2, 4.4]
+    assert [p.value for p in series_as_of(indicator=indicator)] == [4.0, 4.2, 5.5]
+    first_published = series_as_of(indicator=indicator, first_known=True)
+    assert [p.value for p in first_published] == [4.0, 4.2, 4.4]
+
+
+def test_bad_rule_parameters_are_refused_with_a_message() -> None:
+    indicator = IndicatorFactory()
+    with pytest.raises(ValidationError, match="window"):
+        signal_rule_create(indicator=indicator, kind="baseline", params={"window": 1})
+    with pytest.raises(ValidationError, match="onbekende parameter"):
+        signal_rule_create(indicator=indicator, kind="baseline", params={"venster": 4})
+    with pytest.raises(ValidationError, match="steekproefomvang"):
+        signal_rule_create(indicator=indicator, kind="survey_change")
+    with pytest.raises(ValidationError):
+        signal_rule_create(indicator=indicator, kind="astrologie")
+
+
+def test_survey_rule_signals_only_significant_changes() -> None:
+    """60 % then 55 % of 1,000 respondents: z = 2.26, p = 0.024 — significant at 95 %;
+    55 % then 54 %: not significant, no signal."""
+    support = IndicatorFactory(polarity="higher_better", unit="%")
+    _store(support, [60.0, 55.0, 54.0], vintage=_at("2020-04-10"))
+    signal_rule_create(indicator=support, kind="survey_change", params={"n": 1000})
+    [signal] = signals_evaluate(indicator=support)
+    assert signal.period_code == "2020MM02"
+    assert signal.worse is True
+    assert round(signal.explanation["p_value"], 3) == 0.024
+
+
+def test_confidential_signals_stay_with_those_allowed() -> None:
+    roles_sync()
+    secret = IndicatorFactory(
+        confidentiality=Confidentiality.CONFIDENTIAL, threshold_warning=1.0, threshold_alert=None
+    )
+    _store(secret, [2.0], vintage=_at("2020-02-10"))
+    signal_rule_create(indicator=secret, kind="threshold")
+    signals_evaluate()
+    analyst = UserFactory(roles=[roles.ANALYST])
+    cpo = UserFactory(roles=[roles.CPO])
+    assert not signals_visible(user=analyst).exists()
+    assert signals_visible(user=cpo).count() == 1
+    for user in (analyst, cpo):
+        SignalSubscription.objects.create(user=user, min_severity="info")
+    mail.outbox.clear()
+    assert signal_digest_send(now=timezone.now() + dt.timedelta(minutes=1)) == 1
+    [message] = mail.outbox
+    assert message.to == [cpo.email]
+    assert secret.name_nl in message.body and "2020MM01" in message.body
+    # a second digest has nothing new
+    assert signal_digest_send(now=timezone.now() + dt.timedelta(minutes=2)) == 0
