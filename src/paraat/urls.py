@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/", include("paraat.accounts.urls")),
     path("", include("paraat.measures.urls")),
     path("", include("paraat.evidence.urls")),
+    path("maatschappelijk-beeld/rapport/", include("paraat.indicators.report_urls")),
     path("maatschappelijk-beeld/", include("paraat.indicators.urls")),
     path("taken/", include("paraat.jobs.urls")),
     path("taxonomieen/", include("paraat.taxonomies.urls")),

@@ -63,6 +63,17 @@ _EDIT_CATALOG = (
     "taxonomies.change_domain",
 )
 
+_EDIT_INDICATORS = (
+    "indicators.add_observation",
+    "indicators.add_indicator",
+    "indicators.change_indicator",
+    "indicators.add_signalrule",
+    "indicators.change_signalrule",
+    "indicators.add_compositeindex",
+    "indicators.change_compositeindex",
+    "indicators.add_compositerun",
+)
+
 ADMIN = "beheerder"
 CPO = "cpo-secretariaat"
 CHAIR = "voorzitter"
@@ -82,6 +93,7 @@ ROLES: tuple[Role, ...] = (
             *_READ_CATALOG,
             *_EDIT_CATALOG,
             *_EDIT_KNOWLEDGE,
+            *_EDIT_INDICATORS,
             "measures.delete_measure",
             "measures.delete_package",
             "accounts.view_user",
@@ -102,6 +114,7 @@ ROLES: tuple[Role, ...] = (
             *_READ_CATALOG,
             *_EDIT_CATALOG,
             *_EDIT_KNOWLEDGE,
+            *_EDIT_INDICATORS,
             "accounts.view_confidential",
             "accounts.add_accessgrant",
             "accounts.view_accessgrant",

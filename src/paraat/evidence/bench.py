@@ -16,12 +16,13 @@ import json
 import os
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from paraat.web.benchtools import postgres_scratch, run_child
 
 VOCABULARY = [
     "school",
@@ -311,60 +312,18 @@ def child(items: int, seed: int, queries: int) -> dict[str, Any]:
     }
 
 
-def _run_child(database_url: str, items: int, seed: int, queries: int) -> dict[str, Any]:
-    env = {**os.environ, "DATABASE_URL": database_url}
-    env.setdefault("PARAAT_DATA_DIR", tempfile.gettempdir())
-    completed = subprocess.run(  # noqa: S603 - our own interpreter and module
-        [sys.executable, "-m", "paraat.evidence.bench", str(items), str(seed), str(queries)],
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return dict(json.loads(completed.stdout.strip().splitlines()[-1]))
-
-
-def _postgres_scratch(url: str) -> tuple[str, Any] | None:
-    """Create a scratch database next to ``url``'s; None when PostgreSQL is not reachable."""
-    try:
-        import psycopg
-    except ImportError:
-        return None
-    import dj_database_url
-
-    config = dj_database_url.parse(url)
-    name = f"paraat_bench_{os.getpid()}"
-    admin = (
-        f"host={config['HOST'] or 'localhost'} port={config['PORT'] or 5432} "
-        f"user={config['USER'] or 'postgres'} dbname=postgres"
-    )
-    if config.get("PASSWORD"):
-        admin += f" password={config['PASSWORD']}"
-    try:
-        with psycopg.connect(admin, autocommit=True, connect_timeout=3) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-    except psycopg.Error:
-        return None
-
-    def drop() -> None:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    user = config["USER"] or "postgres"
-    password = f":{config['PASSWORD']}" if config.get("PASSWORD") else ""
-    host = config["HOST"] or "localhost"
-    port = config["PORT"] or 5432
-    return f"postgres://{user}{password}@{host}:{port}/{name}", drop
-
-
 def run(*, items: int, seed: int, queries: int, postgres_url: str, log: Any) -> dict[str, Any]:
     results: dict[str, Any] = {"items": items}
     with tempfile.TemporaryDirectory(prefix="paraat-bench-search-") as folder:
         log(f"SQLite: loading {items} items into a fresh file database …")
-        sqlite = _run_child(f"sqlite:///{Path(folder) / 'bench.sqlite3'}", items, seed, queries)
+        sqlite = run_child(
+            "paraat.evidence.bench",
+            f"sqlite:///{Path(folder) / 'bench.sqlite3'}",
+            [items, seed, queries],
+        )
         log(f"SQLite: {json.dumps(sqlite)}")
         results["p95_ms_sqlite"] = sqlite["p95_ms"]
-    scratch = _postgres_scratch(postgres_url)
+    scratch = postgres_scratch(postgres_url)
     if scratch is None:
         log(f"PostgreSQL not reachable at {postgres_url}: skipped")
         results["p95_ms_postgresql"] = None
@@ -372,7 +331,7 @@ def run(*, items: int, seed: int, queries: int, postgres_url: str, log: Any) -> 
         url, drop = scratch
         try:
             log(f"PostgreSQL: loading {items} items into a scratch database …")
-            postgres = _run_child(url, items, seed, queries)
+            postgres = run_child("paraat.evidence.bench", url, [items, seed, queries])
             log(f"PostgreSQL: {json.dumps(postgres)}")
             results["p95_ms_postgresql"] = postgres["p95_ms"]
         finally:

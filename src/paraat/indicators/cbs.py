@@ -90,6 +90,8 @@ class CbsTable:
     period_status: dict[str, tuple[Period, str]]
     directory: Path
     rejected: list[Rejection] = field(default_factory=list)
+    # Period keys listed in the period file that paraat cannot read: (row there, reason).
+    unreadable_periods: dict[str, tuple[int, str]] = field(default_factory=dict)
 
     def cells(self) -> Iterator[Cell]:
         """Every numeric cell of ``data.csv``; cells that are not numbers land in ``rejected``."""
@@ -124,6 +126,18 @@ class CbsTable:
                         f"{len(row)} kolommen, de kop heeft er {len(header)}",
                     )
                 period_key = row[time_col].strip()
+                if period_key in self.unreadable_periods:
+                    source_row, reason = self.unreadable_periods[period_key]
+                    self.rejected.append(
+                        Rejection(
+                            path.name,
+                            row_number,
+                            self.time_dimension,
+                            f"{reason} ({self.time_dimension}.csv, rij {source_row}); "
+                            "de cijfers van deze rij zijn niet opgeslagen",
+                        )
+                    )
+                    continue
                 if period_key not in self.period_status:
                     raise CbsFormatError(
                         path.name,
@@ -287,13 +301,17 @@ def read_table(directory: Path) -> CbsTable:
         )
 
     period_status: dict[str, tuple[Period, str]] = {}
+    unreadable: dict[str, tuple[int, str]] = {}
     period_file = f"{time_dimension}.csv"
     for number, row in _rows(directory / period_file, ("Key", "Title")):
         key = row["Key"].strip()
         try:
             period = parse_period(key)
         except PeriodError as error:
-            raise CbsFormatError(period_file, number, "Key", str(error)) from None
+            # One period paraat cannot place (an unusual code) does not block the table: its
+            # cells are rejected row by row, naming this row.
+            unreadable[key] = (number, str(error))
+            continue
         raw_status = (row.get("Status") or "Definitief").strip().lower().replace(" ", "")
         if raw_status not in STATUSES:
             raise CbsFormatError(period_file, number, "Status", f"onbekende status {raw_status!r}")
@@ -320,4 +338,5 @@ def read_table(directory: Path) -> CbsTable:
         time_dimension=time_dimension,
         period_status=period_status,
         directory=directory,
+        unreadable_periods=unreadable,
     )

@@ -35,12 +35,16 @@ from paraat.indicators.models import (
     Frequency,
     ImportBatch,
     Indicator,
-    Observation,
     ObservationStatus,
     Polarity,
     Speed,
 )
-from paraat.indicators.services import ObservationInput, indicator_upsert, observations_plan
+from paraat.indicators.services import (
+    ObservationInput,
+    indicator_upsert,
+    observations_plan,
+    observations_write,
+)
 from paraat_core.periods import Frequency as CoreFrequency
 from paraat_core.periods import Period, next_period, period_containing
 
@@ -432,9 +436,7 @@ def indicators_demo_load(*, data_dir: Path, path: Path = DEMO_FILE) -> dict[str,
                 batch = ImportBatch.objects.create(
                     source_kind="demo", name="Demo-indicatoren (echt en synthetisch)"
                 )
-            for observation in pending:
-                observation.batch = batch
-            Observation.objects.bulk_create(pending, batch_size=5000)
+            observations_write(pending=pending, batch=batch)
         summary["indicators"] += 1
         summary["synthetic" if synthetic else "real"] += 1
         summary["added"] += counts.added
@@ -443,4 +445,85 @@ def indicators_demo_load(*, data_dir: Path, path: Path = DEMO_FILE) -> dict[str,
     if batch is not None:
         batch.report = {"source": "demo", **summary}
         batch.save(update_fields=["report"])
+    summary.update(demo_signals_and_index())
     return summary
+
+
+# Signal rules of the demo: which rule watches which indicator (thresholds come from the
+# definitions); survey rules use each wave's sample size from the definition.
+DEMO_RULES: list[tuple[str, str, dict[str, Any]]] = [
+    ("weekly-deaths", "baseline", {"window": 8, "seasonal": False}),
+    ("unemployment-rate", "trend_break", {"window": 6}),
+    ("bankruptcies", "year_on_year", {"warning_pct": 25.0, "alert_pct": 50.0}),
+    ("registered-crime", "year_on_year", {"warning_pct": 15.0, "alert_pct": 30.0}),
+    ("retail-turnover", "year_on_year", {"warning_pct": 10.0, "alert_pct": 20.0}),
+]
+DEMO_INDEX = {
+    "key": "maatschappelijke-index",
+    "name_nl": "Maatschappelijke index (synthetische demo)",
+    "name_en": "Societal index (synthetic demo)",
+    "description": (
+        "Demonstratie van de samengestelde index op synthetische demowaarden: geen echt beeld "
+        "van Nederland."
+    ),
+    "start_period": "2019MM01",
+    "frequency": "month",
+    "missing": "carry_forward",
+    "members": [
+        ("unemployment-rate", 1.0),
+        ("unemployment-benefits", 1.0),
+        ("social-assistance", 1.0),
+        ("inflation-cpi", 1.0),
+        ("consumer-confidence", 1.0),
+        ("bankruptcies", 1.0),
+        ("registered-crime", 1.0),
+        ("gp-referrals", 1.0),
+        ("sickness-absence", 1.0),
+        ("trust-in-government", 1.0),
+    ],
+    "group_keys": ["young-people"],
+}
+
+
+def demo_signals_and_index() -> dict[str, int]:
+    """Rules on the demo indicators, their signals, and the demo composite index with one run.
+
+    Idempotent: rules and the index are defined once; evaluating again stores no signal twice;
+    a run is computed only when the index has none.
+    """
+    from paraat.indicators.models import CompositeIndex, SignalRule
+    from paraat.indicators.services import (
+        composite_compute,
+        composite_index_save,
+        signal_rule_create,
+        signals_evaluate,
+    )
+
+    indicators = {i.key: i for i in Indicator.objects.all()}
+    wanted: list[tuple[str, str, dict[str, Any]]] = [
+        (key, "threshold", {"only_crossings": True})  # a crossing, not every day beyond
+        for key, indicator in indicators.items()
+        if indicator.threshold_warning is not None or indicator.threshold_alert is not None
+    ]
+    wanted += DEMO_RULES
+    definitions = {d["key"]: d for d in indicator_definitions(path=DEMO_FILE)}
+    for key, definition in definitions.items():
+        size = definition["data"].get("synthetic", {}).get("survey_n")
+        if size:
+            wanted.append((key, "survey_change", {"n": int(size)}))
+    rules = 0
+    for key, kind, params in wanted:
+        indicator = indicators.get(key)
+        if indicator is None or SignalRule.objects.filter(indicator=indicator, kind=kind).exists():
+            continue
+        signal_rule_create(indicator=indicator, kind=kind, params=params)
+        rules += 1
+    signals = len(signals_evaluate())
+    index = CompositeIndex.objects.filter(key=DEMO_INDEX["key"]).first()
+    if index is None:
+        index = composite_index_save(**DEMO_INDEX)  # type: ignore[arg-type]
+    runs = 0
+    if not index.runs.exists():
+        composite_compute(index=index, as_of=dt.datetime(2023, 3, 1, tzinfo=AMSTERDAM))
+        runs = 1
+    return {"rules": rules, "signals": signals, "composite_runs": runs}

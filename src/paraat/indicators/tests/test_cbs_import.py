@@ -163,6 +163,31 @@ def test_a_cell_that_is_no_number_is_rejected_alone(shared_data: Path, tmp_path:
     assert "twaalf" in rejection["reason"]
 
 
+def test_a_period_code_paraat_cannot_read_rejects_its_rows_only(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    """2015HJ02 renamed to a code that is no period: its rows are rejected, the rest imported."""
+    table = _copy(shared_data, "83262NED", tmp_path)
+
+    def rename(rows: list[list[str]]) -> None:
+        for row in rows:
+            if row[0] == "2015HJ02":
+                row[0] = "2015HJ07"
+
+    _rewrite(table / "Perioden.csv", rename)
+    _rewrite(
+        table / "data.csv",
+        lambda rows: [r.__setitem__(5, "2015HJ07") for r in rows[1:] if r[5] == "2015HJ02"],
+    )
+    report = cbs_table_import(directory=table)
+    assert report.rejected
+    assert all(r["field"] == "Perioden" for r in report.rejected)
+    assert "2015HJ07" in report.rejected[0]["reason"]
+    assert "Perioden.csv, rij 3" in report.rejected[0]["reason"]
+    assert report.counts.added > 0
+    assert not Observation.objects.filter(period_code="2015HJ07").exists()
+
+
 @pytest.mark.parametrize(
     ("damage", "message"),
     [
@@ -177,8 +202,8 @@ def test_a_cell_that_is_no_number_is_rejected_alone(shared_data: Path, tmp_path:
             "data.csv, rij 4",
         ),
         (
-            lambda t: _rewrite(t / "Perioden.csv", lambda rows: rows[2].__setitem__(0, "2016HJ07")),
-            "Perioden.csv, rij 3, veld 'Key'",
+            lambda t: _rewrite(t / "Perioden.csv", lambda rows: rows[2].__setitem__(3, "Fout")),
+            "Perioden.csv, rij 3, veld 'Status': onbekende status 'fout'",
         ),
         (
             lambda t: _rewrite(t / "data.csv", lambda rows: rows[0].__setitem__(7, "Iets")),

@@ -1103,15 +1103,21 @@ def test_live_refresh_refuses_titles_it_cannot_map_back() -> None:
     client.meta["RegioS"][1]["Title"] = "Nederland"  # two keys, one title
     with pytest.raises(CbsLiveError, match="hoort bij meer dan één sleutel"):
         cbs_live_refresh(table=TABLE, client=client)
-    client = RecordedCbs()
-    client.meta["Perioden"][3]["Key"] = "2016XX01"
-    with pytest.raises(
-        CbsLiveError, match=r"geen leesbare tabel.*Perioden\.csv, rij 5, veld 'Key'"
-    ):
-        cbs_live_refresh(table=TABLE, client=client)
     with pytest.raises(CbsLiveError, match="geen geldige tabelcode"):
         cbs_live_refresh(table="../83262NED", client=RecordedCbs())
     _nothing_stored()
+
+
+def test_live_refresh_rejects_the_rows_of_a_period_it_cannot_read() -> None:
+    """One unreadable period code does not block the table: its rows are rejected, naming the
+    row of the period file (the same rule as the folder import)."""
+    client = RecordedCbs()
+    client.meta["Perioden"][3]["Key"] = "2016XX01"
+    report = cbs_live_refresh(table=TABLE, client=client)
+    assert report.rejected
+    assert {r["field"] for r in report.rejected} == {"Perioden"}
+    assert "Perioden.csv, rij 5" in report.rejected[0]["reason"]
+    assert report.counts.added > 0
 
 
 def test_live_refresh_rejects_a_cell_that_is_no_number() -> None:
