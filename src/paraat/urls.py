@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("paraat.measures.urls")),
     path("", include("paraat.evidence.urls")),
     path("maatschappelijk-beeld/rapport/", include("paraat.indicators.report_urls")),
+    path("maatschappelijk-beeld/beheer/", include("paraat.indicators.manage_urls")),
     path("maatschappelijk-beeld/", include("paraat.indicators.urls")),
     path("taken/", include("paraat.jobs.urls")),
     path("taxonomieen/", include("paraat.taxonomies.urls")),

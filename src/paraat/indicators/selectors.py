@@ -16,12 +16,15 @@ from paraat.indicators.models import (
     Observation,
     ObservationStatus,
     Signal,
+    SignalRule,
 )
 from paraat_core.periods import Frequency, Period, parse_period
+from paraat_core.signals import Backtest, backtest
 
 PROVISIONAL_STATUSES = frozenset(
     {ObservationStatus.PROVISIONAL, ObservationStatus.REVISED_PROVISIONAL}
 )
+FINAL_STATUSES = frozenset({ObservationStatus.FINAL, ObservationStatus.REVISED})
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,7 @@ def breakdowns_of(*, indicator: Indicator) -> list[str]:
     keys = sorted(
         set(
             Observation.objects.filter(indicator=indicator)
+            .order_by()
             .values_list("breakdown", flat=True)
             .distinct()
         )
@@ -125,3 +129,49 @@ def composite_latest_run(*, index: CompositeIndex) -> CompositeRun | None:
 
 def core_frequency(value: str) -> Frequency:
     return Frequency(value)
+
+
+@dataclass(frozen=True)
+class RuleBacktest:
+    """A rule re-run on the final figures, compared with what it gave on the first published
+    (fast, provisional) figures of the same periods."""
+
+    rule: SignalRule
+    periods: int  # periods first published as provisional and final by now
+    result: Backtest | None  # None when no period has both yet
+
+
+def signal_backtests(*, indicator: Indicator) -> list[RuleBacktest]:
+    """Back-test every active rule of ``indicator`` (see :func:`paraat_core.signals.backtest`).
+
+    Fast figures: each period's first published value, for the periods that were first
+    published as provisional and have a final (or revised) figure now. Final figures: the
+    latest value of those periods.
+    """
+    from paraat.indicators.signalling import rule_function
+
+    tests = []
+    for rule in indicator.signal_rules.filter(is_active=True).select_related("indicator"):
+        breakdown = rule.breakdown or indicator.headline_breakdown
+        first = series_as_of(indicator=indicator, breakdown=breakdown, first_known=True)
+        latest = {p.period.code: p for p in series_as_of(indicator=indicator, breakdown=breakdown)}
+        codes = {
+            p.period.code
+            for p in first
+            if p.is_provisional
+            and p.period.code in latest
+            and latest[p.period.code].status in FINAL_STATUSES
+        }
+        if not codes:
+            tests.append(RuleBacktest(rule=rule, periods=0, result=None))
+            continue
+        fast = [(p.period, p.value) for p in first if p.period.code in codes]
+        final = [(p.period, p.value) for p in latest.values() if p.period.code in codes]
+        final.sort(key=lambda item: item[0].start)
+        try:
+            function, params = rule_function(rule)
+            result = backtest(function(fast, **params), final, function, **params)
+        except ValueError:
+            result = None
+        tests.append(RuleBacktest(rule=rule, periods=len(codes), result=result))
+    return tests

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -33,13 +34,16 @@ from paraat.indicators.models import (
     Observation,
     ObservationStatus,
     Polarity,
+    Severity,
     Signal,
     SignalKind,
     SignalRule,
+    SignalSubscription,
     Speed,
 )
-from paraat.indicators.selectors import SeriesPoint, series_as_of
-from paraat_core import signals as core_signals
+from paraat.indicators.selectors import series_as_of
+from paraat.indicators.signalling import signal_rule_apply
+from paraat.taxonomies.models import Domain
 from paraat_core.periods import Frequency as CoreFrequency
 from paraat_core.periods import Period, period_containing
 
@@ -85,6 +89,8 @@ class ImportReport:
     indicators: list[str] = field(default_factory=list)
     rejected: list[dict[str, Any]] = field(default_factory=list)
     batch_id: int | None = None
+    # Topics of a table without a single figure in the file: no indicator is made for them.
+    empty_topics: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -94,6 +100,7 @@ class ImportReport:
             "unchanged": self.counts.unchanged,
             "rejected": self.rejected,
             "indicators": self.indicators,
+            "empty_topics": self.empty_topics,
         }
 
 
@@ -123,8 +130,6 @@ def indicator_upsert(
     confidentiality: str = Confidentiality.INTERNAL,
 ) -> Indicator:
     """Create or update the indicator with code ``key`` (validated before writing)."""
-    from paraat.taxonomies.models import Domain
-
     fields: dict[str, Any] = {
         "name_nl": name_nl[:200],
         "name_en": name_en[:200],
@@ -377,7 +382,29 @@ def _headline(table: cbs.CbsTable) -> str:
     return _breakdown_key(parts)
 
 
-def _cbs_indicator(table: cbs.CbsTable, topic: cbs.Topic) -> Indicator:
+def _present_headline(table: cbs.CbsTable, rows: list[ObservationInput]) -> str:
+    """The all-totals series when the data hold it; otherwise the series with the most figures
+    (an export may be a selection of the table without its totals)."""
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row.breakdown] = counts.get(row.breakdown, 0) + 1
+    preferred = _headline(table)
+    if preferred in counts or not counts:
+        return preferred
+    return max(counts, key=lambda key: (counts[key], -list(counts).index(key)))
+
+
+def _finest_frequency(rows: list[ObservationInput]) -> str:
+    """The finest frequency among a topic's figures (a table may mix months, quarters, years
+    while a topic has figures for only some of them)."""
+    present = {str(row.period.frequency) for row in rows}
+    order = ("day", "week", "month", "quarter", "half_year", "year")
+    return next((f for f in order if f in present), "year")
+
+
+def _cbs_indicator(
+    table: cbs.CbsTable, topic: cbs.Topic, headline: str, frequency: str
+) -> Indicator:
     """The indicator defined for this table and topic, or a new public one from the metadata."""
     configured = Indicator.objects.filter(
         source_table__iexact=table.identifier, source_topic=topic.key
@@ -390,27 +417,22 @@ def _cbs_indicator(table: cbs.CbsTable, topic: cbs.Topic) -> Indicator:
     if configured is not None:
         configured.breakdowns = breakdowns
         if not configured.headline_breakdown:
-            configured.headline_breakdown = _headline(table)
+            configured.headline_breakdown = headline
         configured.save(update_fields=["breakdowns", "headline_breakdown"])
         return configured
-    frequencies = {period.frequency for period, _status in table.period_status.values()}
-    finest = next(
-        (f for f in ("day", "week", "month", "quarter", "half_year", "year") if f in frequencies),
-        "year",
-    )
     indicator = indicator_upsert(
         key=slugify(f"cbs-{table.identifier}-{topic.key}")[:100],
         name_nl=topic.full_title,
         name_en="",
         unit=topic.unit,
-        frequency=finest,
+        frequency=frequency,
         source=f"{table.source}, StatLine {table.identifier}: {table.title}",
         source_url=f"https://opendata.cbs.nl/statline/#/CBS/nl/dataset/{table.identifier}",
         source_table=table.identifier,
         source_topic=topic.key,
         licence="CC BY 4.0",
         description=topic.description,
-        headline_breakdown=_headline(table),
+        headline_breakdown=headline,
         confidentiality=Confidentiality.PUBLIC,
     )
     indicator.breakdowns = breakdowns
@@ -453,7 +475,12 @@ def cbs_table_import(
     )
     grouped = list(_grouped_cells(table))
     for done, (topic_key, rows) in enumerate(grouped, start=1):
-        indicator = _cbs_indicator(table, table.topics[topic_key])
+        if not rows:
+            report.empty_topics.append(topic_key)
+            continue
+        indicator = _cbs_indicator(
+            table, table.topics[topic_key], _present_headline(table, rows), _finest_frequency(rows)
+        )
         report.indicators.append(indicator.key)
         report.counts += observations_store(
             indicator=indicator, rows=rows, vintage=vintage, batch=batch
@@ -472,49 +499,6 @@ def cbs_table_import(
 
 # --- signals ----------------------------------------------------------------------------------
 
-RULE_PARAMS: dict[str, set[str]] = {
-    "threshold": {"warning", "alert", "only_crossings"},
-    "year_on_year": {"warning_pct", "alert_pct"},
-    "baseline": {"window", "seasonal", "warning_z", "alert_z", "min_points"},
-    "trend_break": {"window", "warning_p", "alert_p", "min_points"},
-    "survey_change": {"n", "alpha", "alert_alpha", "percent"},
-}
-
-
-def _polarity(indicator: Indicator) -> int:
-    """The core's polarity: +1 higher is better; -1 higher is worse (and for neutral series,
-    so that a rise is what a rule reports as the notable direction)."""
-    return 1 if indicator.polarity == Polarity.HIGHER_BETTER else -1
-
-
-def signal_rule_apply(*, rule: SignalRule, series: list[SeriesPoint]) -> list[core_signals.Signal]:
-    """Run the core rule of ``rule`` over ``series`` (a ValueError names a bad parameter)."""
-    indicator = rule.indicator
-    params = dict(rule.params)
-    unknown = set(params) - RULE_PARAMS[rule.kind]
-    if unknown:
-        raise ValueError(f"onbekende parameter(s) voor {rule.kind}: {', '.join(sorted(unknown))}")
-    points = [(point.period, point.value) for point in series]
-    polarity = _polarity(indicator)
-    if rule.kind == SignalKind.THRESHOLD:
-        params.setdefault("warning", indicator.threshold_warning)
-        params.setdefault("alert", indicator.threshold_alert)
-        return core_signals.threshold_signals(points, polarity=polarity, **params)
-    if rule.kind == SignalKind.YEAR_ON_YEAR:
-        return core_signals.year_on_year_signals(points, polarity=polarity, **params)
-    if rule.kind == SignalKind.BASELINE:
-        params.setdefault("seasonal", False)
-        params.setdefault("window", 8)
-        return core_signals.baseline_signals(points, polarity=polarity, **params)
-    if rule.kind == SignalKind.TREND_BREAK:
-        params.setdefault("window", 6)
-        return core_signals.trend_break_signals(points, polarity=polarity, **params)
-    size = params.pop("n", None)
-    if not isinstance(size, int) or size < 2:
-        raise ValueError("survey_change: geef de steekproefomvang per meting als 'n'")
-    waves = [(p, v, size) for p, v in points if v is not None]
-    return core_signals.survey_change_signals(waves, polarity=polarity, **params)
-
 
 @transaction.atomic
 def signal_rule_create(
@@ -525,8 +509,6 @@ def signal_rule_create(
     breakdown: str = "",
 ) -> SignalRule:
     """Add a rule, after trying it on the indicator's series (bad parameters are refused)."""
-    from django.core.exceptions import ValidationError
-
     if kind not in SignalKind.values:
         raise ValidationError({"kind": f"onbekende regel: {kind!r}"})
     rule = SignalRule(indicator=indicator, kind=kind, params=params or {}, breakdown=breakdown)
@@ -842,8 +824,6 @@ def composite_index_save(
     confidentiality: str = Confidentiality.PUBLIC,
 ) -> CompositeIndex:
     """Create or replace a composite index definition (members as ``(indicator key, weight)``)."""
-    from django.core.exceptions import ValidationError
-
     from paraat.taxonomies.models import PopulationGroup
     from paraat_core.periods import PeriodError, parse_period
 
@@ -879,3 +859,32 @@ def composite_index_save(
     )
     index.groups.set(PopulationGroup.objects.filter(key__in=group_keys or []))
     return index
+
+
+# --- signal rules and subscriptions ----------------------------------------------------------
+
+
+@transaction.atomic
+def signal_rule_set_active(*, rule: SignalRule, active: bool) -> SignalRule:
+    """Switch a rule on or off (its signals stay); recorded in the audit trail."""
+    if rule.is_active != active:
+        rule.is_active = active
+        rule.save(update_fields=["is_active"])
+    return rule
+
+
+@transaction.atomic
+def signal_subscription_save(
+    *, user: User, is_active: bool, min_severity: str, domains: list[Domain]
+) -> SignalSubscription:
+    """Create or update ``user``'s digest subscription (no domains: all domains)."""
+    if min_severity not in Severity.values:
+        raise ValidationError({"min_severity": f"onbekende ernst: {min_severity!r}"})
+    subscription = SignalSubscription.objects.filter(user=user).first()
+    if subscription is None:
+        subscription = SignalSubscription(user=user)
+    subscription.is_active = is_active
+    subscription.min_severity = min_severity
+    subscription.save()
+    subscription.domains.set(domains)
+    return subscription

@@ -33,6 +33,7 @@ DEMO_PEOPLE = [
     ("analist", "Ali", "Nalist", "Ministerie (fictief)", roles.ANALYST),
 ]
 
+
 def demo_users_create() -> list[User]:
     people = []
     for username, first, last, organisation, role in DEMO_PEOPLE:

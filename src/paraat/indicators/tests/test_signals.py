@@ -134,3 +134,59 @@ def test_confidential_signals_stay_with_those_allowed() -> None:
     assert secret.name_nl in message.body and "2020MM01" in message.body
     # a second digest has nothing new
     assert signal_digest_send(now=timezone.now() + dt.timedelta(minutes=2)) == 0
+
+
+def test_back_test_of_fast_figures_against_the_finals() -> None:
+    """Threshold 10 (higher is worse) on weeks 11–16 of 2020. First published (provisional):
+    5, 11, 12, 13, 9, 5 → alarms in weeks 12, 13, 14. Final: 5, 9, 12, 13, 11, 5 → alarms in
+    weeks 13, 14, 15. Hits 13 and 14, false alarm 12, miss 15: hit rate 2 / 3."""
+    from paraat.indicators.selectors import signal_backtests
+
+    weekly = IndicatorFactory(frequency="week", threshold_warning=10.0, threshold_alert=None)
+    weeks = [f"2020-W{w}" for w in range(11, 17)]
+
+    def store(values, status, day):  # type: ignore[no-untyped-def]
+        observations_store(
+            indicator=weekly,
+            rows=[
+                ObservationInput(period=parse_period(code), value=value, status=status)
+                for code, value in zip(weeks, values, strict=True)
+            ],
+            vintage=_at(day),
+        )
+
+    store([5.0, 11.0, 12.0, 13.0, 9.0, 5.0], "provisional", "2020-04-20")
+    signal_rule_create(indicator=weekly, kind="threshold")
+    [pending] = signal_backtests(indicator=weekly)
+    assert pending.periods == 0 and pending.result is None  # no final figures yet
+    store([5.0, 9.0, 12.0, 13.0, 11.0, 5.0], "final", "2020-06-01")
+    [test] = signal_backtests(indicator=weekly)
+    assert test.periods == 6
+    result = test.result
+    assert result is not None
+    assert [p.code for p in result.hits] == ["2020-W13", "2020-W14"]
+    assert [p.code for p in result.false_alarms] == ["2020-W12"]
+    assert [p.code for p in result.misses] == ["2020-W15"]
+    assert result.hit_rate == pytest.approx(2 / 3)
+
+
+def test_the_indicator_page_shows_the_back_test(client) -> None:  # type: ignore[no-untyped-def]
+    weekly = IndicatorFactory(
+        key="wekelijks", frequency="week", threshold_warning=10.0, threshold_alert=None
+    )
+    weeks = [f"2020-W{w}" for w in range(11, 17)]
+    for values, status, day in (
+        ([5.0, 11.0, 12.0, 13.0, 9.0, 5.0], "provisional", "2020-04-20"),
+        ([5.0, 9.0, 12.0, 13.0, 11.0, 5.0], "final", "2020-06-01"),
+    ):
+        observations_store(
+            indicator=weekly,
+            rows=[
+                ObservationInput(period=parse_period(c), value=v, status=status)
+                for c, v in zip(weeks, values, strict=True)
+            ],
+            vintage=_at(day),
+        )
+    signal_rule_create(indicator=weekly, kind="threshold")
+    page = client.get("/maatschappelijk-beeld/indicatoren/wekelijks/").content.decode()
+    assert "Terugtoets" in page and "67 %" in page

@@ -31,6 +31,16 @@ PAGES = [
     "/api/v1/packages/p-fuzz/indices/",
     "/api/v1/jurisdictions/",
     "/api/v1/timeline/netherlands/",
+    "/maatschappelijk-beeld/",
+    "/maatschappelijk-beeld/csv/",
+    "/maatschappelijk-beeld/signalen/",
+    "/maatschappelijk-beeld/methode/",
+    "/maatschappelijk-beeld/indicatoren/i-fuzz/",
+    "/maatschappelijk-beeld/index/c-fuzz/",
+    "/api/v1/indicators/",
+    "/api/v1/indicators/i-fuzz/observations/",
+    "/api/v1/signals/",
+    "/api/v1/composite-indices/",
 ]
 PARAMS = [
     "q",
@@ -46,6 +56,10 @@ PARAMS = [
     "source",
     "format",
     "page",
+    "peildatum",
+    "as_of",
+    "breakdown",
+    "severity",
 ]
 
 
