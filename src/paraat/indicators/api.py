@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -111,11 +112,14 @@ class CompositeSerializer(serializers.ModelSerializer):  # type: ignore[type-arg
         run = selectors.composite_latest_run(index=index)
         if run is None:
             return None
+        request = self.context.get("request")
+        user = request.user if request is not None else AnonymousUser()
+        masked = selectors.composite_run_for(user=user, run=run)
         return {
             "as_of": run.as_of.isoformat(),
             "created_at": run.created_at.isoformat(),
-            "spec": run.spec,
-            "result": run.result,
+            "spec": masked["spec"],
+            "result": masked["result"],
         }
 
 

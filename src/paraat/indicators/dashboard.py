@@ -250,7 +250,8 @@ def medium_term_trend(points: Sequence[SeriesPoint], frequency: str) -> Trend | 
     pairs = [
         (position[p.period.start], float(p.value)) for p in valued if p.period.start in position
     ]
-    found = core_trend(pairs, window=window, dead_band=DEAD_BAND_SDS)
+    # One value per position (the latest), should a period ever be stored under two codes.
+    found = core_trend(list(dict(pairs).items()), window=window, dead_band=DEAD_BAND_SDS)
     if found is None:
         return None
     return Trend(
@@ -1673,7 +1674,7 @@ def indicator_detail(
         signals=label_signals(_signals(user, as_of, indicator)[:50]),
         revisions=_revisions(indicator, points, as_of),
         context=context,
-        backtests=signal_backtests(indicator=indicator),
+        backtests=signal_backtests(indicator=indicator, as_of=as_of),
     )
 
 

@@ -359,6 +359,11 @@ def _check(
 
 
 def _upsert(definition: dict[str, Any], group_names: dict[str, str]) -> Indicator:
+    """Define a demo indicator once; a later load leaves the definition as an editor left it
+    (for example a changed confidentiality or threshold)."""
+    existing = Indicator.objects.filter(key=definition["key"]).first()
+    if existing is not None:
+        return existing
     synthetic = "synthetic" in definition["data"]
     name_nl, name_en = definition["name_nl"], definition["name_en"]
     method_note = definition["method_note"]

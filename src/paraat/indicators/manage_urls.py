@@ -19,4 +19,7 @@ urlpatterns = [
     path("signaalregels/nieuw/", manage_views.rule_create, name="rule_create"),
     path("signaalregels/<int:pk>/actief/", manage_views.rule_set_active, name="rule_set_active"),
     path("abonnement/", manage_views.subscription, name="subscription"),
+    path("indicatoren/", manage_views.indicator_list, name="indicator_list"),
+    path("indicatoren/nieuw/", manage_views.indicator_create, name="indicator_create"),
+    path("indicatoren/<slug:key>/bewerken/", manage_views.indicator_edit, name="indicator_edit"),
 ]

@@ -20,16 +20,20 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from paraat.accounts.selectors import visible_levels
 from paraat.indicators import imports, services
 from paraat.indicators.manage_forms import (
     RULE_HELP,
+    IndicatorForm,
     IndicatorImportForm,
     SignalRuleForm,
     SignalSubscriptionForm,
 )
-from paraat.indicators.models import ImportBatch, SignalRule, SignalSubscription
+from paraat.indicators.models import ImportBatch, Indicator, SignalRule, SignalSubscription
 from paraat.indicators.permissions import (
     IMPORT_PERM,
+    INDICATOR_ADD_PERM,
+    INDICATOR_CHANGE_PERM,
     MANAGE_PERMS,
     RECOMPUTE_PERM,
     RULE_ADD_PERM,
@@ -208,4 +212,68 @@ def subscription(request: HttpRequest) -> HttpResponse:
         request,
         "indicators/manage/subscription.html",
         {"form": form, "subscription": current, "has_email": bool(request.user.email)},  # type: ignore[union-attr]
+    )
+
+
+# --- indicator definitions and their release calendar -----------------------------------------
+
+
+def indicator_list(request: HttpRequest) -> HttpResponse:
+    """The indicators the user may see, with their rhythm and the last date in the calendar."""
+    user = request.user
+    can_add, can_change = user.has_perm(INDICATOR_ADD_PERM), user.has_perm(INDICATOR_CHANGE_PERM)
+    if not (can_add or can_change):
+        raise PermissionDenied
+    indicators = (
+        indicators_visible(user=user)  # type: ignore[arg-type]
+        .annotate(last_release=Max("releases__expected_on"))
+        .order_by("key")
+    )
+    return render(
+        request,
+        "indicators/manage/indicator_list.html",
+        {"indicators": indicators, "can_add": can_add, "can_change": can_change},
+    )
+
+
+@permission_required(INDICATOR_ADD_PERM, raise_exception=True)
+def indicator_create(request: HttpRequest) -> HttpResponse:
+    return _indicator_form(request, None)
+
+
+@permission_required(INDICATOR_CHANGE_PERM, raise_exception=True)
+def indicator_edit(request: HttpRequest, key: str) -> HttpResponse:
+    indicator = indicators_visible(user=request.user).filter(key=key).first()  # type: ignore[arg-type]
+    if indicator is None:
+        raise Http404
+    return _indicator_form(request, indicator)
+
+
+def _indicator_form(request: HttpRequest, indicator: Indicator | None) -> HttpResponse:
+    """The definition and release calendar of a new (``None``) or existing indicator."""
+    form = IndicatorForm(
+        request.POST if request.method == "POST" else None,
+        indicator=indicator,
+        levels=visible_levels(user=request.user),  # type: ignore[arg-type]
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.indicator_definition_save(
+                key=indicator.key if indicator is not None else form.cleaned_data["key"],
+                definition=form.definition(),
+                release_calendar=form.cleaned_data["release_calendar"],
+                breakdowns=form.cleaned_data["breakdowns"],
+                create=indicator is None,
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("De indicator %(name)s en zijn publicatiekalender zijn opgeslagen.")
+                % {"name": saved.name},
+            )
+            return redirect("indicator_manage:indicator_list")
+    return render(
+        request, "indicators/manage/indicator_form.html", {"form": form, "indicator": indicator}
     )

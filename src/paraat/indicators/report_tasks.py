@@ -22,7 +22,8 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from paraat.accounts.models import Confidentiality, User
-from paraat.accounts.selectors import AnyUser, visible_levels
+from paraat.accounts.selectors import AnyUser, can_view, visible_levels
+from paraat.indicators.models import Indicator
 from paraat.jobs.models import Job, JobStatus
 from paraat.jobs.services import ProgressCallback, job_create, job_run
 
@@ -104,6 +105,13 @@ def report_build(*, job: Job, progress: ProgressCallback) -> dict[str, Any]:
         progress(total, total, _("klaar"))
         name = report_filename(report, fmt)
         message = _("Rapport klaar: %(name)s") % {"name": name}
+    # Indicators in the report above the recorded levels: seen through an access grant.
+    keys = [line.key for section in report.sections for line in section.indicators]
+    granted = sorted(
+        Indicator.objects.filter(key__in=keys)
+        .exclude(confidentiality__in=levels)
+        .values_list("key", flat=True)
+    )
     return {
         "file": f"{REPORT_DIR}/{stored.name}",
         "name": name,
@@ -116,6 +124,7 @@ def report_build(*, job: Job, progress: ProgressCallback) -> dict[str, Any]:
         "composites": len(report.composites),
         "restricted": report.has_restricted,
         "levels": levels,
+        "granted": granted,
         "url": reverse("indicator_reports:download", kwargs={"job_id": job.pk}),
         "message": message,
     }
@@ -149,6 +158,14 @@ def report_file_for(job: Job, user: AnyUser | User) -> tuple[Path, str, str] | N
     levels = set(result.get("levels") or Confidentiality.values)  # unknown: the strictest
     if not levels <= set(visible_levels(user=user)):
         return None
+    granted = list(result.get("granted") or [])
+    if granted:
+        # Records shared one by one: only their creator, and only while the grants last.
+        if job.created_by_id != user.pk:
+            return None
+        visible = Indicator.objects.filter(key__in=granted)
+        if any(not can_view(user=user, obj=indicator) for indicator in visible):
+            return None
     if job.created_by_id != user.pk and not result.get("public"):
         creator = job.created_by
         if creator is None or _has_grants(creator):

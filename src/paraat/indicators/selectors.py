@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import QuerySet
 
@@ -124,7 +125,62 @@ def composite_indices_visible(*, user: AnyUser | User) -> QuerySet[CompositeInde
 
 
 def composite_latest_run(*, index: CompositeIndex) -> CompositeRun | None:
-    return index.runs.order_by("-created_at", "-pk").first()
+    """The run on the most recent figures (a report for an old peildatum stores a run with an
+    old ``as_of``; it never becomes the current one)."""
+    return index.runs.order_by("-as_of", "-created_at", "-pk").first()
+
+
+HIDDEN_MEMBER = "niet-openbare indicator"
+
+
+def composite_run_for(*, user: AnyUser | User, run: CompositeRun) -> dict[str, Any]:
+    """A run's spec and result with every member ``user`` may not see masked.
+
+    Hidden members keep their weight and contribution (so the parts still add up to the
+    change) under a neutral label; their codes, names and scores are left out, also from the
+    notes.
+    """
+    members = [str(m.get("key", "")) for m in run.spec.get("indicators", [])]
+    visible = set(
+        indicators_visible(user=user).filter(key__in=members).values_list("key", flat=True)
+    )
+    alias = {
+        key: f"{HIDDEN_MEMBER} {number}"
+        for number, key in enumerate((k for k in members if k not in visible), start=1)
+    }
+
+    def mask(text: str) -> str:
+        for key, label in alias.items():
+            text = text.replace(key, label)
+        return text
+
+    spec = dict(run.spec)
+    spec["indicators"] = [
+        member
+        if member.get("key") in visible
+        else {
+            "key": alias[str(member.get("key", ""))],
+            "name": HIDDEN_MEMBER,
+            "weight": member.get("weight"),
+            "polarity": member.get("polarity"),
+        }
+        for member in run.spec.get("indicators", [])
+    ]
+    result: dict[str, Any] = {}
+    for name, entry in run.result.items():
+        if not isinstance(entry, dict):
+            result[name] = entry
+            continue
+        entry = dict(entry)
+        entry["scores"] = {k: v for k, v in (entry.get("scores") or {}).items() if k in visible}
+        entry["dropped"] = [alias.get(k, k) for k in entry.get("dropped", [])]
+        entry["notes"] = [mask(str(note)) for note in entry.get("notes", [])]
+        if entry.get("contributions"):
+            parts = dict(entry["contributions"])
+            parts["parts"] = [[alias.get(k, k), v] for k, v in parts.get("parts", [])]
+            entry["contributions"] = parts
+        result[name] = entry
+    return {"spec": spec, "result": result}
 
 
 def core_frequency(value: str) -> Frequency:
@@ -141,7 +197,9 @@ class RuleBacktest:
     result: Backtest | None  # None when no period has both yet
 
 
-def signal_backtests(*, indicator: Indicator) -> list[RuleBacktest]:
+def signal_backtests(
+    *, indicator: Indicator, as_of: dt.datetime | None = None
+) -> list[RuleBacktest]:
     """Back-test every active rule of ``indicator`` (see :func:`paraat_core.signals.backtest`).
 
     Fast figures: each period's first published value, for the periods that were first
@@ -153,8 +211,13 @@ def signal_backtests(*, indicator: Indicator) -> list[RuleBacktest]:
     tests = []
     for rule in indicator.signal_rules.filter(is_active=True).select_related("indicator"):
         breakdown = rule.breakdown or indicator.headline_breakdown
-        first = series_as_of(indicator=indicator, breakdown=breakdown, first_known=True)
-        latest = {p.period.code: p for p in series_as_of(indicator=indicator, breakdown=breakdown)}
+        first = series_as_of(
+            indicator=indicator, breakdown=breakdown, as_of=as_of, first_known=True
+        )
+        latest = {
+            p.period.code: p
+            for p in series_as_of(indicator=indicator, breakdown=breakdown, as_of=as_of)
+        }
         codes = {
             p.period.code
             for p in first

@@ -10,6 +10,7 @@ nothing behind.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import functools
 from collections.abc import Callable, Iterable, Iterator
@@ -34,6 +35,7 @@ from paraat.indicators.models import (
     Observation,
     ObservationStatus,
     Polarity,
+    ReleaseDate,
     Severity,
     Signal,
     SignalKind,
@@ -45,7 +47,7 @@ from paraat.indicators.selectors import series_as_of
 from paraat.indicators.signalling import signal_rule_apply
 from paraat.taxonomies.models import Domain
 from paraat_core.periods import Frequency as CoreFrequency
-from paraat_core.periods import Period, period_containing
+from paraat_core.periods import Period, parse_period, period_containing
 
 Progress = Callable[[int, int], None]
 
@@ -218,14 +220,29 @@ def observations_plan(
     """
     latest: dict[tuple[str, str], tuple[float | None, str]] = {}
     stored: set[tuple[str, str, dt.datetime, float | None, str]] = set()
+    # One code per period: a figure for April 2020 arriving as ``2020-04`` (ISO, e.g. SDMX or
+    # CSV) for an indicator that already writes ``2020MM04`` (CBS) is the same period.
+    codes: dict[tuple[str, dt.date, dt.date], str] = {}
     known = (
         Observation.objects.filter(indicator=indicator)
         .order_by("vintage", "pk")
-        .values_list("period_code", "breakdown", "vintage", "value", "status")
+        .values_list(
+            "period_code",
+            "breakdown",
+            "vintage",
+            "value",
+            "status",
+            "frequency",
+            "period_start",
+            "period_end",
+        )
     )
-    for code, breakdown, known_vintage, value, status in known.iterator(chunk_size=20000):
+    for code, breakdown, known_vintage, value, status, frequency, start, end in known.iterator(
+        chunk_size=20000
+    ):
         latest[(code, breakdown)] = (value, status)
         stored.add((code, breakdown, known_vintage, value, status))
+        codes.setdefault((frequency, start, end), code)
     counts = StoreCounts()
     pending: list[PendingObservation] = []
     dated = []
@@ -233,6 +250,10 @@ def observations_plan(
         when = row.vintage or vintage
         if when is None:
             raise ValueError(f"{row.period.code}: geen vintage (moment van bekendwording)")
+        period = row.period
+        code = codes.setdefault((str(period.frequency), period.start, period.end), period.code)
+        if code != period.code:
+            row = dataclasses.replace(row, period=parse_period(code))
         dated.append((when, row))
     dated.sort(key=lambda item: item[0])
     for when, row in dated:
@@ -528,8 +549,14 @@ def signals_evaluate(
 
     A signal that was already raised for the same rule, series, period, severity and value is
     not stored again, so re-running is harmless; a revised figure that still signals is stored
-    as a new signal (with the later data vintage).
+    as a new signal (with the later data vintage). A signal's data vintage is the latest vintage
+    of the series the rule read (year-on-year, baseline and trend rules read other periods
+    too), so a peildatum view never shows it before all of its inputs were known. A rule that
+    fails on its data (for example a survey rule on values outside 0–100) is skipped and
+    logged; the other rules still run.
     """
+    import logging
+
     rules = SignalRule.objects.filter(is_active=True).select_related("indicator")
     if indicator is not None:
         rules = rules.filter(indicator=indicator)
@@ -546,7 +573,15 @@ def signals_evaluate(
                 "period_code", "severity", "value"
             )
         )
-        for found in signal_rule_apply(rule=rule, series=series):
+        try:
+            found_signals = signal_rule_apply(rule=rule, series=series)
+        except (TypeError, ValueError) as error:
+            logging.getLogger(__name__).warning(
+                "signal rule %s (%s, %s) skipped: %s", rule.pk, rule.indicator.key, rule.kind, error
+            )
+            continue
+        series_vintage = max(point.vintage for point in series)
+        for found in found_signals:
             key = (found.period.code, found.severity, float(found.value))
             if key in known:
                 continue
@@ -567,7 +602,7 @@ def signals_evaluate(
                     description_nl=found.describe("nl"),
                     description_en=found.describe("en"),
                     on_provisional=bool(point and point.is_provisional),
-                    data_vintage=point.vintage if point else timezone.now(),
+                    data_vintage=series_vintage,
                 )
             )
     Signal.objects.bulk_create(created)
@@ -888,3 +923,120 @@ def signal_subscription_save(
     subscription.save()
     subscription.domains.set(domains)
     return subscription
+
+
+# --- indicator definitions and their release calendar ----------------------------------------
+
+#: Dates a release calendar accepts (the freshness arithmetic needs room around each date).
+CALENDAR_FIRST = dt.date(1900, 1, 1)
+CALENDAR_LAST = dt.date(2199, 12, 31)
+CALENDAR_NOTE_MAX = 200  # ReleaseDate.note
+CALENDAR_MAX_ENTRIES = 1000
+
+
+@transaction.atomic
+def release_calendar_set(*, indicator: Indicator, entries: list[tuple[dt.date, str, str]]) -> int:
+    """Make ``indicator``'s release calendar exactly ``entries``: (date, period code or "", note).
+
+    The release calendar is planning data, not history: past and future entries alike are
+    replaced by what is given (the figures keep their own vintages, so nothing that was known
+    is lost). An entry whose date stays is updated in place, the others are added or removed,
+    each with its own ``save()`` or ``delete()`` so the audit trail records the change.
+
+    Each period code is checked with :func:`paraat_core.periods.parse_period` and stored in its
+    canonical form; a date may occur only once. Anything wrong raises one ValidationError on
+    ``release_calendar`` naming each entry ("regel 3: …", counting from 1) and writes nothing.
+    Returns the number of entries.
+    """
+    from paraat_core.periods import PeriodError, parse_period
+
+    errors: list[str] = []
+    if len(entries) > CALENDAR_MAX_ENTRIES:
+        errors.append(f"hooguit {CALENDAR_MAX_ENTRIES} regels, niet {len(entries)}")
+    wanted: dict[dt.date, tuple[str, str]] = {}
+    line_of: dict[dt.date, int] = {}
+    for line, (day, raw_code, raw_note) in enumerate(entries, start=1):
+        if not isinstance(day, dt.date) or isinstance(day, dt.datetime):
+            errors.append(f"regel {line}: geen datum: {day!r}")
+            continue
+        if not CALENDAR_FIRST <= day <= CALENDAR_LAST:
+            errors.append(
+                f"regel {line}: {day.isoformat()} ligt niet tussen "
+                f"{CALENDAR_FIRST.year} en {CALENDAR_LAST.year}"
+            )
+            continue
+        code = (raw_code or "").strip()
+        if code:
+            try:
+                code = parse_period(code).code
+            except PeriodError:
+                errors.append(f"regel {line}: {code!r} is geen periodecode")
+                continue
+        note = " ".join((raw_note or "").split())
+        if len(note) > CALENDAR_NOTE_MAX:
+            errors.append(f"regel {line}: de toelichting is langer dan {CALENDAR_NOTE_MAX} tekens")
+            continue
+        if day in wanted:
+            errors.append(f"regel {line}: {day.isoformat()} staat ook op regel {line_of[day]}")
+            continue
+        wanted[day] = (code, note)
+        line_of[day] = line
+    if errors:
+        raise ValidationError({"release_calendar": errors})
+    existing = {release.expected_on: release for release in indicator.releases.all()}
+    for day, release in existing.items():
+        if day not in wanted:
+            release.delete()
+    for day, (code, note) in sorted(wanted.items()):
+        release = existing.get(day)
+        if release is None:
+            ReleaseDate(indicator=indicator, expected_on=day, period_code=code, note=note).save()
+        elif (release.period_code, release.note) != (code, note):
+            release.period_code, release.note = code, note
+            release.save(update_fields=["period_code", "note"])
+    return len(wanted)
+
+
+def _breakdowns_check(breakdowns: Any) -> None:
+    """The shape the pages read: ``{dimension: {"title": str, "values": {code: label}}}``."""
+    if not isinstance(breakdowns, dict):
+        raise ValidationError({"breakdowns": "geen object met een sleutel per dimensie"})
+    for dimension, spec in breakdowns.items():
+        values = spec.get("values", {}) if isinstance(spec, dict) else None
+        if (
+            not isinstance(spec, dict)
+            or not isinstance(spec.get("title", ""), str)
+            or not isinstance(values, dict)
+            or not all(isinstance(label, str) for label in values.values())
+        ):
+            raise ValidationError(
+                {"breakdowns": f'{dimension}: verwacht {{"title": …, "values": {{code: label}}}}'}
+            )
+
+
+def indicator_definition_save(
+    *,
+    key: str,
+    definition: dict[str, Any],
+    release_calendar: list[tuple[dt.date, str, str]],
+    breakdowns: dict[str, Any] | None = None,
+    create: bool = False,
+) -> Indicator:
+    """Save an indicator's definition and its release calendar together, or neither.
+
+    ``definition`` holds the keyword arguments of :func:`indicator_upsert` (all but ``key``);
+    ``release_calendar`` goes to :func:`release_calendar_set`; ``breakdowns`` (``None``: keep)
+    replaces the titles and labels of the breakdowns. With ``create`` an existing code is
+    refused, also one of an indicator the caller cannot see: a new indicator never overwrites
+    another. Raises ValidationError keyed by field; nothing is written then.
+    """
+    with transaction.atomic():
+        if create and Indicator.objects.filter(key=key).exists():
+            raise ValidationError({"key": "er bestaat al een indicator met deze code"})
+        indicator = indicator_upsert(key=key, **definition)
+        if breakdowns is not None and breakdowns != indicator.breakdowns:
+            _breakdowns_check(breakdowns)
+            indicator.breakdowns = breakdowns
+            indicator.save(update_fields=["breakdowns"])
+        release_calendar_set(indicator=indicator, entries=release_calendar)
+    return indicator

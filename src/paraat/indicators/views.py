@@ -87,15 +87,19 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _bad_peildatum() -> HttpResponse:
+    return HttpResponse(
+        _("Ongeldige peildatum: vul een datum in als jjjj-mm-dd, niet in de toekomst."),
+        status=400,
+        content_type="text/plain; charset=utf-8",
+    )
+
+
 @login_not_required
 def dashboard_csv(request: HttpRequest) -> HttpResponse:
     _form, as_of, day = _peildatum(request)
     if request.GET.get("peildatum") and day is None:
-        return HttpResponse(
-            _("Ongeldige peildatum: vul een datum in als jjjj-mm-dd, niet in de toekomst."),
-            status=400,
-            content_type="text/plain; charset=utf-8",
-        )
+        return _bad_peildatum()
     data = board.dashboard(request.user, as_of=as_of, today=day)
     stamp = (day or timezone.localdate()).isoformat()
     return _csv_response(
@@ -192,7 +196,9 @@ COMPOSITE_CSV_HEADER = [
 
 @login_not_required
 def composite_csv(request: HttpRequest, key: str) -> HttpResponse:
-    as_of = _peildatum(request)[1]
+    _form, as_of, day = _peildatum(request)
+    if request.GET.get("peildatum") and day is None:
+        return _bad_peildatum()
     detail = board.composite_detail(request.user, key, as_of=as_of)
     if detail is None:
         raise Http404

@@ -94,3 +94,41 @@ def test_the_api_is_read_only(data) -> None:  # type: ignore[no-untyped-def]
     client = APIClient()
     client.force_authenticate(UserFactory(roles=[roles.CPO]))
     assert client.post("/api/v1/indicators/", {"key": "x"}).status_code in (403, 405)
+
+
+def test_composite_api_masks_members_the_reader_may_not_see() -> None:
+    from paraat.indicators.services import composite_compute, composite_index_save
+
+    roles_sync()
+    public = IndicatorFactory(key="openbaar-lid", polarity="higher_worse")
+    secret = IndicatorFactory(
+        key="geheim-lid",
+        name_nl="Geheime reeks",
+        polarity="higher_better",
+        confidentiality=Confidentiality.CONFIDENTIAL,
+    )
+    values = {"2020MM01": 4.0, "2020MM02": 5.0, "2020MM03": 6.0}
+    _store(public, values, "2020-04-10")
+    _store(secret, {k: 10 - v for k, v in values.items()}, "2020-04-10")
+    index = composite_index_save(
+        key="index",
+        name_nl="Index",
+        start_period="2020MM01",
+        members=[("openbaar-lid", 1.0), ("geheim-lid", 1.0)],
+    )
+    composite_compute(index=index, as_of=timezone.make_aware(dt.datetime(2020, 4, 30)), draws=50)
+    # A report for an older peildatum stores an older run later; it must not become current.
+    composite_compute(index=index, as_of=timezone.make_aware(dt.datetime(2020, 2, 28)), draws=50)
+    anonymous = APIClient().get("/api/v1/composite-indices/index/")
+    body = anonymous.content.decode()
+    assert anonymous.status_code == 200
+    assert "geheim-lid" not in body and "Geheime reeks" not in body
+    assert "niet-openbare indicator 1" in body
+    run = anonymous.json()["latest_run"]
+    assert dt.datetime.fromisoformat(run["as_of"]) == timezone.make_aware(dt.datetime(2020, 4, 30))
+    assert set(run["result"]["_all"]["scores"]) == {"openbaar-lid"}
+    parts = dict(run["result"]["_all"]["contributions"]["parts"])
+    assert set(parts) == {"openbaar-lid", "niet-openbare indicator 1"}
+    client = APIClient()
+    client.force_authenticate(UserFactory(roles=[roles.CPO]))
+    assert "geheim-lid" in client.get("/api/v1/composite-indices/index/").content.decode()

@@ -498,3 +498,27 @@ def test_bad_input_gives_a_form_error(picture, client, data) -> None:  # type: i
 def test_anonymous_users_must_log_in(client) -> None:  # type: ignore[no-untyped-def]
     response = client.get(URL)
     assert response.status_code == 302 and "inloggen" in response["Location"]
+
+
+def test_a_report_with_a_granted_record_stays_with_its_creator_while_the_grant_lasts(
+    picture, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    from paraat.accounts.services import access_grant_create, access_grant_revoke
+    from paraat.indicators.models import Indicator
+
+    users = _users()
+    cpo = UserFactory(username="cpo-rapport", roles=[roles.CPO])
+    grant = access_grant_create(
+        target=Indicator.objects.get(key="omt-zorgdruk"),
+        granted_by=cpo,
+        reason="voorbereiding advies",
+        grantee_user=users["analyst"],
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        job = report_start(user=users["analyst"], as_of=report_as_of(LATE), fmt="pdf", public=False)
+    job.refresh_from_db()
+    assert job.result["granted"] == ["omt-zorgdruk"]
+    assert report_file_for(job, users["analyst"]) is not None
+    assert report_file_for(job, users["colleague"]) is None  # same role, no grant
+    access_grant_revoke(grant=grant, revoked_by=cpo)
+    assert report_file_for(job, users["analyst"]) is None

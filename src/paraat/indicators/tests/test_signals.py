@@ -190,3 +190,22 @@ def test_the_indicator_page_shows_the_back_test(client) -> None:  # type: ignore
     signal_rule_create(indicator=weekly, kind="threshold")
     page = client.get("/maatschappelijk-beeld/indicatoren/wekelijks/").content.decode()
     assert "Terugtoets" in page and "67 %" in page
+
+
+def test_one_period_keeps_one_code_across_sources() -> None:
+    """April 2020 stored as CBS ``2020MM04``, then arriving as ISO ``2020-04`` (an SDMX or CSV
+    import): a revision of the same period, stored under the code the indicator already has."""
+    indicator = IndicatorFactory()
+    first = observations_store(
+        indicator=indicator,
+        rows=[ObservationInput(period=parse_period("2020MM04"), value=4.0)],
+        vintage=_at("2020-05-20"),
+    )
+    second = observations_store(
+        indicator=indicator,
+        rows=[ObservationInput(period=parse_period("2020-04"), value=4.2)],
+        vintage=_at("2020-06-20"),
+    )
+    assert (first.added, second.added, second.revised) == (1, 0, 1)
+    assert [p.period.code for p in series_as_of(indicator=indicator)] == ["2020MM04"]
+    assert series_as_of(indicator=indicator)[0].value == 4.2
