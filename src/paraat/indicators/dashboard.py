@@ -87,6 +87,7 @@ from paraat.indicators.selectors import (
     series_as_of,
     signal_backtests,
     signals_visible,
+    vintages_of,
 )
 from paraat.taxonomies.models import Domain
 from paraat.taxonomies.selectors import group_list
@@ -1527,8 +1528,8 @@ def _revisions(
         p.period.code: p
         for p in series_as_of(indicator=indicator, as_of=as_of, start=start, first_known=True)
     }
-    vintages = sorted({p.vintage for p in recent} | {p.vintage for p in first.values()})
-    vintages = vintages[-REVISION_VINTAGES:]
+    # Every moment the recent periods changed, intermediate revisions included.
+    vintages = vintages_of(indicator=indicator, start=start, as_of=as_of)[-REVISION_VINTAGES:]
     known = [
         {p.period.code: p.value for p in series_as_of(indicator=indicator, as_of=v, start=start)}
         for v in vintages

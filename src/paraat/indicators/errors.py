@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -25,3 +26,8 @@ class Rejection:
 
     def __str__(self) -> str:
         return f"{self.file}, rij {self.row}, veld '{self.field}': {self.message}"
+
+
+def rejection_dicts(rejected: Iterable[Rejection]) -> list[dict[str, object]]:
+    """Rejections as the import report stores them."""
+    return [{"file": r.file, "row": r.row, "field": r.field, "reason": r.message} for r in rejected]

@@ -90,6 +90,27 @@ def series_as_of(
     return points
 
 
+def vintages_of(
+    *,
+    indicator: Indicator,
+    breakdown: str | None = None,
+    start: dt.date | None = None,
+    as_of: dt.datetime | None = None,
+) -> list[dt.datetime]:
+    """Every distinct vintage of one series (from ``start`` on, up to ``as_of``), oldest first:
+    the moments at which what was known about it changed."""
+    rows = Observation.objects.filter(
+        indicator=indicator,
+        breakdown=indicator.headline_breakdown if breakdown is None else breakdown,
+        frequency=indicator.frequency,
+    )
+    if start is not None:
+        rows = rows.filter(period_start__gte=start)
+    if as_of is not None:
+        rows = rows.filter(vintage__lte=as_of)
+    return sorted(set(rows.order_by().values_list("vintage", flat=True).distinct()))
+
+
 def observation_series(
     *, indicator: Indicator, start: dt.date | None = None, end: dt.date | None = None
 ) -> dict[dt.date, float | None]:

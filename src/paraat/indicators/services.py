@@ -9,6 +9,7 @@ nothing behind.
 
 from __future__ import annotations
 
+import bisect
 import csv
 import dataclasses
 import datetime as dt
@@ -25,6 +26,7 @@ from django.utils.text import slugify
 
 from paraat.accounts.models import Confidentiality, User
 from paraat.indicators import cbs
+from paraat.indicators.errors import Rejection, rejection_dicts
 from paraat.indicators.models import (
     CompositeIndex,
     CompositeMember,
@@ -214,12 +216,13 @@ def observations_plan(
 
     Nothing is written. A row's own ``vintage`` wins over the call's; rows are taken in vintage
     order. A figure new for its period and breakdown is *added*; one that differs in value or
-    status from the latest known is a *revision*; an identical one is *unchanged*, and so is a
-    row already stored with the same vintage (a first publication that was later revised, met
-    again when the same history is loaded twice).
+    status from what was known at its own vintage is a *revision*; an identical one is
+    *unchanged*, and so is a row already stored with the same vintage (a first publication that
+    was later revised, met again when the same history is loaded twice). An older export
+    loaded after a newer one therefore fills in the history instead of counting as news.
     """
-    latest: dict[tuple[str, str], tuple[float | None, str]] = {}
-    stored: set[tuple[str, str, dt.datetime, float | None, str]] = set()
+    # Per period and breakdown, every stored figure in vintage order.
+    history: dict[tuple[str, str], list[tuple[dt.datetime, float | None, str]]] = {}
     # One code per period: a figure for April 2020 arriving as ``2020-04`` (ISO, e.g. SDMX or
     # CSV) for an indicator that already writes ``2020MM04`` (CBS) is the same period.
     codes: dict[tuple[str, dt.date, dt.date], str] = {}
@@ -240,8 +243,7 @@ def observations_plan(
     for code, breakdown, known_vintage, value, status, frequency, start, end in known.iterator(
         chunk_size=20000
     ):
-        latest[(code, breakdown)] = (value, status)
-        stored.add((code, breakdown, known_vintage, value, status))
+        history.setdefault((code, breakdown), []).append((known_vintage, value, status))
         codes.setdefault((frequency, start, end), code)
     counts = StoreCounts()
     pending: list[PendingObservation] = []
@@ -258,15 +260,27 @@ def observations_plan(
     dated.sort(key=lambda item: item[0])
     for when, row in dated:
         key = (row.period.code, row.breakdown)
-        before = latest.get(key)
-        if before == (row.value, row.status) or (*key, when, row.value, row.status) in stored:
-            counts.unchanged += 1
-            continue
-        if before is None:
+        entries = history.get(key)
+        if entries is None:
             counts.added += 1
+            history[key] = [(when, row.value, row.status)]
         else:
+            # Compare with what was known at this figure's own vintage (an older export loaded
+            # after a newer one fills in history rather than revising the newest figure).
+            if when >= entries[-1][0]:
+                position = len(entries)
+            else:
+                position = bisect.bisect_right([entry[0] for entry in entries], when)
+            before = entries[position - 1] if position else None
+            if (before is not None and before[1:] == (row.value, row.status)) or (
+                when,
+                row.value,
+                row.status,
+            ) in entries:
+                counts.unchanged += 1
+                continue
             counts.revised += 1
-        latest[key] = (row.value, row.status)
+            entries.insert(position, (when, row.value, row.status))
         pending.append(PendingObservation(indicator_id=indicator.pk, row=row, vintage=when))
     return counts, pending
 
@@ -508,10 +522,7 @@ def cbs_table_import(
         )
         if progress:
             progress(done, len(grouped))
-    report.rejected = [
-        {"file": r.file, "row": r.row, "field": r.field, "reason": r.message}
-        for r in table.rejected
-    ]
+    report.rejected = rejection_dicts(table.rejected)
     report.batch_id = batch.pk
     batch.report = report.as_dict()
     batch.save(update_fields=["report"])
@@ -1040,3 +1051,63 @@ def indicator_definition_save(
             indicator.save(update_fields=["breakdowns"])
         release_calendar_set(indicator=indicator, entries=release_calendar)
     return indicator
+
+
+# --- storing what an importer parsed (CSV mapping, SDMX, coronadashboard) ------------------
+
+
+@transaction.atomic
+def breakdowns_merge(*, indicator: Indicator, breakdowns: Iterable[str]) -> None:
+    """Record the dimensions and codes seen in ``breakdowns`` (``DIM=code;…``) on the indicator.
+
+    Codes already labelled keep their label, new ones are labelled with the code itself. When
+    the indicator has no headline series and all figures share one breakdown, that becomes it.
+    """
+    known = {dim: dict(spec) for dim, spec in (indicator.breakdowns or {}).items()}
+    seen: set[str] = set()
+    for breakdown in breakdowns:
+        seen.add(breakdown)
+        for part in breakdown.split(";") if breakdown else []:
+            dim, _sep, code = part.partition("=")
+            spec = known.setdefault(dim, {"title": dim, "values": {}})
+            values = dict(spec.get("values") or {})
+            values.setdefault(code, code)
+            spec["values"] = values
+    fields = []
+    if known != (indicator.breakdowns or {}):
+        indicator.breakdowns = known
+        fields.append("breakdowns")
+    if not indicator.headline_breakdown and len(seen) == 1 and next(iter(seen)):
+        indicator.headline_breakdown = next(iter(seen))
+        fields.append("headline_breakdown")
+    if fields:
+        indicator.save(update_fields=fields)
+
+
+def store_rows(
+    *,
+    source_kind: str,
+    name: str,
+    source: str,
+    rows: Iterable[Any],  # importers._common.ParsedRow
+    indicators: dict[str, Indicator],
+    rejected: list[Rejection],
+    vintage: dt.datetime,
+    user: User | None,
+) -> ImportReport:
+    """Store parsed rows per indicator in one new batch; the caller holds the transaction."""
+    report = ImportReport(source=source)
+    batch = ImportBatch.objects.create(source_kind=source_kind, name=name[:255], created_by=user)
+    grouped: dict[str, list[ObservationInput]] = {}
+    for row in rows:
+        grouped.setdefault(row.indicator, []).append(row.observation)
+    for key, observations in grouped.items():
+        report.indicators.append(key)
+        report.counts += observations_store(
+            indicator=indicators[key], rows=observations, vintage=vintage, batch=batch
+        )
+    report.rejected = rejection_dicts(rejected)
+    report.batch_id = batch.pk
+    batch.report = report.as_dict()
+    batch.save(update_fields=["report"])
+    return report

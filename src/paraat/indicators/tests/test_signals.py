@@ -209,3 +209,56 @@ def test_one_period_keeps_one_code_across_sources() -> None:
     assert (first.added, second.added, second.revised) == (1, 0, 1)
     assert [p.period.code for p in series_as_of(indicator=indicator)] == ["2020MM04"]
     assert series_as_of(indicator=indicator)[0].value == 4.2
+
+
+def test_revision_table_keeps_every_intermediate_vintage() -> None:
+    """March 2020 published as 4.0 (provisional), 4.3 (revised provisional), 4.1 (final): the
+    revisions on the indicator page show all three, in order."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from paraat.indicators.dashboard import indicator_detail
+
+    indicator = IndicatorFactory(key="herzien")
+    for value, status, day in (
+        (4.0, "provisional", "2020-04-10"),
+        (4.3, "revised_provisional", "2020-05-10"),
+        (4.1, "final", "2020-06-10"),
+    ):
+        observations_store(
+            indicator=indicator,
+            rows=[ObservationInput(period=parse_period("2020MM03"), value=value, status=status)],
+            vintage=_at(day),
+        )
+    detail = indicator_detail(AnonymousUser(), "herzien")
+    assert detail is not None
+    [row] = detail.revisions.rows
+    assert row.values == [4.0, 4.3, 4.1]
+    assert detail.revisions.vintages == [_at(d) for d in ("2020-04-10", "2020-05-10", "2020-06-10")]
+
+
+def test_an_older_export_loaded_later_fills_in_the_history() -> None:
+    """The final June figure (4.1) is loaded first, then the April export (4.0, provisional)
+    and the May export (4.1, revised provisional). Each is compared with what was known at its
+    own date, so both are stored as history; loading them again changes nothing; "as known
+    on" each date shows that date's figure, and the latest stays the final 4.1."""
+    indicator = IndicatorFactory()
+    march = parse_period("2020MM03")
+
+    def load(value, status, day):  # type: ignore[no-untyped-def]
+        return observations_store(
+            indicator=indicator,
+            rows=[ObservationInput(period=march, value=value, status=status)],
+            vintage=_at(day),
+        )
+
+    assert load(4.1, "final", "2020-06-10").added == 1
+    assert load(4.0, "provisional", "2020-04-10").revised == 1
+    assert load(4.1, "revised_provisional", "2020-05-10").revised == 1
+    assert load(4.0, "provisional", "2020-04-10").unchanged == 1
+    assert load(4.1, "final", "2020-06-10").unchanged == 1
+    known = {
+        day: series_as_of(indicator=indicator, as_of=_at(day))[0].value
+        for day in ("2020-04-30", "2020-05-30", "2020-06-30")
+    }
+    assert known == {"2020-04-30": 4.0, "2020-05-30": 4.1, "2020-06-30": 4.1}
+    assert series_as_of(indicator=indicator)[0].status == "final"
