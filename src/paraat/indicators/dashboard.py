@@ -84,6 +84,7 @@ from paraat.indicators.selectors import (
     composite_latest_run,
     indicator_get,
     indicators_visible,
+    masked_parts,
     series_as_of,
     signal_backtests,
     signals_visible,
@@ -905,12 +906,18 @@ def _member_names(run: CompositeRun, visible_keys: set[str]) -> dict[str, tuple[
 
 
 def _parts(entry: dict[str, Any], names: dict[str, tuple[str, bool]]) -> list[Part]:
+    """The contributions, members the reader may not see summed into one part."""
+    visible_keys = {key for key, (_name, visible) in names.items() if visible}
     parts = []
-    for key, value in (entry.get("contributions") or {}).get("parts", []):
-        name, visible = names.get(key, (_("niet-openbare indicator"), False))
-        parts.append(
-            Part(key=key if visible else "", name=name, value=float(value), visible=visible)
-        )
+    for key, value in masked_parts(
+        (entry.get("contributions") or {}).get("parts", []), visible_keys
+    ):
+        if key is None:
+            parts.append(
+                Part(key="", name=_("niet-openbare indicatoren samen"), value=value, visible=False)
+            )
+        else:
+            parts.append(Part(key=key, name=names[key][0], value=value, visible=True))
     return parts
 
 

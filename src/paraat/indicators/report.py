@@ -55,7 +55,7 @@ from paraat.indicators.models import (
     Signal,
     SignalKind,
 )
-from paraat.indicators.selectors import composite_indices_visible, signals_visible
+from paraat.indicators.selectors import composite_indices_visible, masked_parts, signals_visible
 from paraat_core.periods import PeriodError, parse_period
 
 __all__ = [
@@ -508,14 +508,11 @@ def _composite_section(
     if contributions:
         section.change_display = _signed(float(contributions.get("change") or 0), 1)
         section.change_from = _period_label(str(contributions.get("start", "")), lang)
-        parts = sorted(
-            ((str(k), float(v)) for k, v in contributions.get("parts") or []),
-            key=lambda item: -abs(item[1]),
-        )
-        for key, value in parts[:TOP_PARTS]:
-            name, visible = names.get(key, (hidden_name, False))
+        shown = {key for key, (_name, visible) in names.items() if visible}
+        for key, value in masked_parts(contributions.get("parts") or [], shown)[:TOP_PARTS]:
+            name = names[key][0] if key is not None else _("niet-openbare indicatoren samen")
             section.parts.append(
-                CompositePart(name=name, value_display=_signed(value, 2), visible=visible)
+                CompositePart(name=name, value_display=_signed(value, 2), visible=key is not None)
             )
     factor_labels = {
         "weights": _("gewichten"),

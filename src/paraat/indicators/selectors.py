@@ -152,6 +152,27 @@ def composite_latest_run(*, index: CompositeIndex) -> CompositeRun | None:
 
 
 HIDDEN_MEMBER = "niet-openbare indicator"
+HIDDEN_PARTS = "niet-openbare indicatoren samen"
+
+
+def masked_parts(
+    parts: list[list[Any]] | list[tuple[str, float]], visible_keys: set[str]
+) -> list[tuple[str | None, float]]:
+    """Contributions with every member the reader may not see summed into one part
+    (``None`` as its key), so no single internal series shows its direction; the parts
+    still add up to the change."""
+    shown: list[tuple[str | None, float]] = []
+    hidden = 0.0
+    any_hidden = False
+    for key, value in parts:
+        if key in visible_keys:
+            shown.append((str(key), float(value)))
+        else:
+            hidden += float(value)
+            any_hidden = True
+    if any_hidden:
+        shown.append((None, hidden))
+    return sorted(shown, key=lambda item: -abs(item[1]))
 
 
 def composite_run_for(*, user: AnyUser | User, run: CompositeRun) -> dict[str, Any]:
@@ -198,7 +219,10 @@ def composite_run_for(*, user: AnyUser | User, run: CompositeRun) -> dict[str, A
         entry["notes"] = [mask(str(note)) for note in entry.get("notes", [])]
         if entry.get("contributions"):
             parts = dict(entry["contributions"])
-            parts["parts"] = [[alias.get(k, k), v] for k, v in parts.get("parts", [])]
+            parts["parts"] = [
+                [key if key is not None else HIDDEN_PARTS, value]
+                for key, value in masked_parts(parts.get("parts", []), visible)
+            ]
             entry["contributions"] = parts
         result[name] = entry
     return {"spec": spec, "result": result}
