@@ -463,6 +463,7 @@ DEMO_RULES: list[tuple[str, str, dict[str, Any]]] = [
     ("registered-crime", "year_on_year", {"warning_pct": 15.0, "alert_pct": 30.0}),
     ("retail-turnover", "year_on_year", {"warning_pct": 10.0, "alert_pct": 20.0}),
 ]
+DEMO_RUNS_UNTIL = dt.datetime(2023, 4, 1, tzinfo=ZoneInfo("Europe/Amsterdam"))
 DEMO_INDEX = {
     "key": "maatschappelijke-index",
     "name_nl": "Maatschappelijke index (synthetische demo)",
@@ -494,7 +495,7 @@ def demo_signals_and_index() -> dict[str, int]:
     """Rules on the demo indicators, their signals, and the demo composite index with one run.
 
     Idempotent: rules and the index are defined once; evaluating again stores no signal twice;
-    a run is computed only when the index has none.
+    runs (one per quarter, 2,000 draws each) are computed only when the index has none.
     """
     from paraat.indicators.models import CompositeIndex, SignalRule
     from paraat.indicators.services import (
@@ -527,8 +528,13 @@ def demo_signals_and_index() -> dict[str, int]:
     index = CompositeIndex.objects.filter(key=DEMO_INDEX["key"]).first()
     if index is None:
         index = composite_index_save(**DEMO_INDEX)  # type: ignore[arg-type]
+    # One run per quarter of the demo period, so every peildatum shows the index as computed then.
     runs = 0
     if not index.runs.exists():
-        composite_compute(index=index, as_of=dt.datetime(2023, 3, 1, tzinfo=AMSTERDAM))
-        runs = 1
+        for year in range(2019, 2024):
+            for month in (1, 4, 7, 10):
+                as_of = dt.datetime(year, month, 1, tzinfo=AMSTERDAM)
+                if dt.datetime(2019, 4, 1, tzinfo=AMSTERDAM) <= as_of <= DEMO_RUNS_UNTIL:
+                    composite_compute(index=index, as_of=as_of, draws=2000)
+                    runs += 1
     return {"rules": rules, "signals": signals, "composite_runs": runs}

@@ -45,7 +45,7 @@ from paraat.indicators.models import (
     SignalSubscription,
     Speed,
 )
-from paraat.indicators.selectors import series_as_of
+from paraat.indicators.selectors import SeriesPoint, series_as_of
 from paraat.indicators.signalling import signal_rule_apply
 from paraat.taxonomies.models import Domain
 from paraat_core.periods import Frequency as CoreFrequency
@@ -561,8 +561,8 @@ def signals_evaluate(
     A signal that was already raised for the same rule, series, period, severity and value is
     not stored again, so re-running is harmless; a revised figure that still signals is stored
     as a new signal (with the later data vintage). A signal's data vintage is the latest vintage
-    of the series the rule read (year-on-year, baseline and trend rules read other periods
-    too), so a peildatum view never shows it before all of its inputs were known. A rule that
+    of the figures it rests on (the flagged period and the earlier ones the rule read), so a
+    peildatum view never shows it before all of its inputs were known. A rule that
     fails on its data (for example a survey rule on values outside 0–100) is skipped and
     logged; the other rules still run.
     """
@@ -591,7 +591,6 @@ def signals_evaluate(
                 "signal rule %s (%s, %s) skipped: %s", rule.pk, rule.indicator.key, rule.kind, error
             )
             continue
-        series_vintage = max(point.vintage for point in series)
         for found in found_signals:
             key = (found.period.code, found.severity, float(found.value))
             if key in known:
@@ -613,11 +612,18 @@ def signals_evaluate(
                     description_nl=found.describe("nl"),
                     description_en=found.describe("en"),
                     on_provisional=bool(point and point.is_provisional),
-                    data_vintage=series_vintage,
+                    data_vintage=_inputs_vintage(series, found.period),
                 )
             )
     Signal.objects.bulk_create(created)
     return created
+
+
+def _inputs_vintage(series: list[SeriesPoint], period: Period) -> dt.datetime:
+    """When everything a signal for ``period`` rests on was known: every rule reads the flagged
+    period and earlier ones only (a trailing or seasonal baseline, the year before, the windows
+    before it, the previous wave), so the latest vintage among those."""
+    return max(point.vintage for point in series if point.period.start <= period.start)
 
 
 # --- signal digest ----------------------------------------------------------------------------

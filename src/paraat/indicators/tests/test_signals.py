@@ -262,3 +262,26 @@ def test_an_older_export_loaded_later_fills_in_the_history() -> None:
     }
     assert known == {"2020-04-30": 4.0, "2020-05-30": 4.1, "2020-06-30": 4.1}
     assert series_as_of(indicator=indicator)[0].status == "final"
+
+
+def test_a_signal_is_known_from_when_its_inputs_were_known() -> None:
+    """February (5.5, beyond the threshold 5.0) was published on 10 March, March on 10 April:
+    the February signal rests on January and February only, so a peildatum of 1 April shows
+    it, even when the rules ran after March was in."""
+    indicator = IndicatorFactory(threshold_warning=5.0, threshold_alert=None)
+    for code, value, day in (
+        ("2020MM01", 4.0, "2020-02-10"),
+        ("2020MM02", 5.5, "2020-03-10"),
+        ("2020MM03", 5.8, "2020-04-10"),
+    ):
+        observations_store(
+            indicator=indicator,
+            rows=[ObservationInput(period=parse_period(code), value=value)],
+            vintage=_at(day),
+        )
+    signal_rule_create(indicator=indicator, kind="threshold")
+    signals_evaluate()
+    february = Signal.objects.get(period_code="2020MM02")
+    march = Signal.objects.get(period_code="2020MM03")
+    assert february.data_vintage == _at("2020-03-10")
+    assert march.data_vintage == _at("2020-04-10")
