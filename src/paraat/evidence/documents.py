@@ -42,7 +42,6 @@ import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
-from urllib.request import url2pathname
 
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -51,16 +50,17 @@ from django.utils.translation import gettext_noop
 
 __all__ = ["fiche_diff", "fiche_docx", "fiche_html", "fiche_pdf"]
 
+from paraat.web.printing import (
+    FONT_DIR,
+    docx_field,
+    docx_language,
+    docx_repeat_header,
+    local_url_fetcher,
+    pdf_render,
+)
+
 TEMPLATE = "evidence/fiche_print.html"
 STYLESHEET = Path(__file__).resolve().parent / "static" / "evidence" / "fiche-print.css"
-FONT_DIR = (
-    Path(__file__).resolve().parent.parent / "web" / "static" / "vendor" / "fira-sans" / "files"
-)
-FONT_FACES = (  # (file, style, weight) of the vendored Fira Sans, latin subset
-    ("fira-sans-latin-400-normal.woff2", "normal", 400),
-    ("fira-sans-latin-400-italic.woff2", "italic", 400),
-    ("fira-sans-latin-700-normal.woff2", "normal", 700),
-)
 #: A matrix with more group columns than this gets a landscape page of its own in the PDF.
 WIDE_MATRIX_COLUMNS = 5
 
@@ -324,72 +324,20 @@ def _allowed_roots() -> tuple[Path, ...]:
 
 def _url_fetcher() -> Any:
     """A WeasyPrint URL fetcher that only reads the stylesheet and font directories."""
-    from weasyprint.urls import URLFetcher
-
-    class LocalOnlyFetcher(URLFetcher):
-        def fetch(self, url: str, headers: Any = None) -> Any:
-            parts = urlsplit(url)
-            if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
-                raise ValueError(f"fiche PDF: refusing to fetch {url!r} (no network access)")
-            path = Path(url2pathname(parts.path)).resolve()
-            if not any(path.is_relative_to(root) for root in _allowed_roots()):
-                raise ValueError(f"fiche PDF: refusing to read {path} (outside allowed dirs)")
-            return super().fetch(url, headers)
-
-    return LocalOnlyFetcher(allowed_protocols={"file"}, allow_redirects=False)
-
-
-def _font_css() -> str:
-    """@font-face rules for the vendored Fira Sans (file:// URLs), or "" if it is missing."""
-    rules = []
-    for filename, style, weight in FONT_FACES:
-        path = FONT_DIR / filename
-        if path.is_file():
-            rules.append(
-                "@font-face { font-family: 'Fira Sans'; "
-                f"font-style: {style}; font-weight: {weight}; "
-                f"src: url('{path.resolve().as_uri()}') format('woff2'); }}"
-            )
-    return "\n".join(rules)
+    return local_url_fetcher(roots=_allowed_roots(), what="fiche PDF")
 
 
 def fiche_pdf(fiche: dict[str, Any], *, base_url: str | None = None) -> bytes:
     """The fiche as an A4 PDF (tagged, with title and language metadata). Fetches nothing over
     the network: only the print stylesheet and the vendored font files are read. ``base_url``
     as for :func:`fiche_html` (only used to make links absolute, never fetched)."""
-    from weasyprint import CSS, HTML
-    from weasyprint.text.fonts import FontConfiguration
-
     html = fiche_html(fiche, base_url=base_url)
-    fetcher = _url_fetcher()
-    font_config = FontConfiguration()
-    stylesheets = []
-    font_css = _font_css()
-    if font_css:
-        stylesheets.append(CSS(string=font_css, url_fetcher=fetcher, font_config=font_config))
-    stylesheets.append(CSS(filename=str(STYLESHEET), url_fetcher=fetcher, font_config=font_config))
-    document = HTML(string=html, base_url=None, url_fetcher=fetcher)
-    return document.write_pdf(stylesheets=stylesheets, font_config=font_config, pdf_tags=True)
+    return pdf_render(html, fetcher=_url_fetcher(), stylesheets=[STYLESHEET])
 
 
 # --------------------------------------------------------------------------------------------
 # DOCX
 # --------------------------------------------------------------------------------------------
-
-
-def _docx_field(paragraph: Any, instruction: str) -> None:
-    """A simple Word field (PAGE, NUMPAGES) in ``paragraph``."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    field = OxmlElement("w:fldSimple")
-    field.set(qn("w:instr"), instruction)
-    run = OxmlElement("w:r")
-    text = OxmlElement("w:t")
-    text.text = "1"
-    run.append(text)
-    field.append(run)
-    paragraph._p.append(field)
 
 
 def _docx_hyperlink(paragraph: Any, url: str, text: str) -> None:
@@ -420,17 +368,6 @@ def _docx_hyperlink(paragraph: Any, url: str, text: str) -> None:
     paragraph._p.append(link)
 
 
-def _docx_repeat_header(row: Any) -> None:
-    """Mark a table row as header row, repeated at the top of every page (``w:tblHeader``)."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    tr_pr = row._tr.get_or_add_trPr()
-    header = OxmlElement("w:tblHeader")
-    header.set(qn("w:val"), "true")
-    tr_pr.append(header)
-
-
 def _docx_keep_row_together(row: Any) -> None:
     """Do not split a table row across pages (``w:cantSplit``)."""
     from docx.oxml import OxmlElement
@@ -453,19 +390,6 @@ def _docx_page(section: Any, *, landscape: bool) -> None:
     section.top_margin, section.bottom_margin = Mm(18), Mm(20)
 
 
-def _docx_language(document: Any, lang: str) -> None:
-    """Proofing language of the default paragraph style (so Word spell-checks in Dutch)."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    r_pr = document.styles["Normal"].element.get_or_add_rPr()
-    for old in r_pr.findall(qn("w:lang")):
-        r_pr.remove(old)
-    node = OxmlElement("w:lang")
-    node.set(qn("w:val"), lang)
-    r_pr.append(node)
-
-
 def fiche_docx(fiche: dict[str, Any], *, base_url: str | None = None) -> bytes:
     """The fiche as a Word document with the same content and structure as the PDF: Heading 1
     title, Heading 2 sections, the impact matrix as a real table (header row repeats on every
@@ -482,7 +406,7 @@ def fiche_docx(fiche: dict[str, Any], *, base_url: str | None = None) -> bytes:
         section = doc.sections[0]
         _docx_page(section, landscape=False)
         doc.styles["Normal"].font.size = Pt(10.5)
-        _docx_language(doc, ctx["lang"])
+        docx_language(doc, ctx["lang"])
 
         props = doc.core_properties
         props.title = ctx["doc_title"]
@@ -504,9 +428,9 @@ def fiche_docx(fiche: dict[str, Any], *, base_url: str | None = None) -> bytes:
                 + " · "
             )
         footer.add_run(_("pagina") + " ")
-        _docx_field(footer, "PAGE")
+        docx_field(footer, "PAGE")
         footer.add_run(" / ")
-        _docx_field(footer, "NUMPAGES")
+        docx_field(footer, "NUMPAGES")
 
         def heading(text: str, level: int) -> None:
             doc.add_heading(text, level=level)
@@ -577,7 +501,7 @@ def fiche_docx(fiche: dict[str, Any], *, base_url: str | None = None) -> bytes:
             table.style = "Table Grid"
             table.alignment = WD_TABLE_ALIGNMENT.CENTER
             head = table.rows[0]
-            _docx_repeat_header(head)
+            docx_repeat_header(head)
             for row in table.rows:
                 _docx_keep_row_together(row)
             head.cells[0].text = _("Domein")

@@ -252,8 +252,7 @@ def medium_term_trend(points: Sequence[SeriesPoint], frequency: str) -> Trend | 
     pairs = [
         (position[p.period.start], float(p.value)) for p in valued if p.period.start in position
     ]
-    # One value per position (the latest), should a period ever be stored under two codes.
-    found = core_trend(list(dict(pairs).items()), window=window, dead_band=DEAD_BAND_SDS)
+    found = core_trend(pairs, window=window, dead_band=DEAD_BAND_SDS)
     if found is None:
         return None
     return Trend(
@@ -877,9 +876,7 @@ def latest_group_values(
 
 def composite_run_as_of(index: CompositeIndex, as_of: dt.datetime | None) -> CompositeRun | None:
     """The latest run of ``index``; with a peildatum the latest run on figures known then."""
-    if as_of is None:
-        return composite_latest_run(index=index)
-    return index.runs.filter(as_of__lte=as_of).order_by("-as_of", "-created_at", "-pk").first()
+    return composite_latest_run(index=index, as_of=as_of)
 
 
 @dataclass(frozen=True)

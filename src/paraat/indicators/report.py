@@ -32,10 +32,7 @@ import datetime as dt
 import io
 import math
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
-from urllib.request import url2pathname
 
 from django.contrib.auth.models import AnonymousUser
 from django.template.loader import render_to_string
@@ -68,6 +65,15 @@ __all__ = [
     "report_pdf",
 ]
 
+from paraat.web.printing import (
+    FONT_DIR,
+    docx_field,
+    docx_language,
+    docx_repeat_header,
+    local_url_fetcher,
+    pdf_render,
+)
+
 TEMPLATE = "indicators/report_print.html"
 #: Monte Carlo draws when the composite index has to be computed for the report's peildatum.
 COMPOSITE_DRAWS = 2000
@@ -75,14 +81,6 @@ COMPOSITE_DRAWS = 2000
 MAX_SIGNALS = 40
 #: The largest contributions to the composite's latest change that the report names.
 TOP_PARTS = 5
-FONT_DIR = (
-    Path(__file__).resolve().parent.parent / "web" / "static" / "vendor" / "fira-sans" / "files"
-)
-FONT_FACES = (  # (file, style, weight) of the vendored Fira Sans, latin subset
-    ("fira-sans-latin-400-normal.woff2", "normal", 400),
-    ("fira-sans-latin-400-italic.woff2", "italic", 400),
-    ("fira-sans-latin-700-normal.woff2", "normal", 700),
-)
 
 
 # --- the report as plain data -----------------------------------------------------------------
@@ -717,19 +715,6 @@ def report_filename(report: Report, fmt: str) -> str:
 # --- HTML and PDF -----------------------------------------------------------------------------
 
 
-def _font_css() -> str:
-    rules = []
-    for filename, style, weight in FONT_FACES:
-        path = FONT_DIR / filename
-        if path.is_file():
-            rules.append(
-                "@font-face { font-family: 'Fira Sans'; "
-                f"font-style: {style}; font-weight: {weight}; "
-                f"src: url('{path.resolve().as_uri()}') format('woff2'); }}"
-            )
-    return "\n".join(rules)
-
-
 def report_html(report: Report) -> str:
     """The report as one standalone print HTML document (styles inline, nothing linked)."""
     with translation.override(report.lang):
@@ -738,79 +723,16 @@ def report_html(report: Report) -> str:
 
 def _url_fetcher() -> Any:
     """A WeasyPrint URL fetcher that reads only the vendored font files: no network."""
-    from weasyprint.urls import URLFetcher
-
-    root = FONT_DIR.resolve()
-
-    class FontsOnlyFetcher(URLFetcher):
-        def fetch(self, url: str, headers: Any = None) -> Any:
-            parts = urlsplit(url)
-            if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
-                raise ValueError(f"report PDF: refusing to fetch {url!r} (no network access)")
-            path = Path(url2pathname(parts.path)).resolve()
-            if not path.is_relative_to(root):
-                raise ValueError(f"report PDF: refusing to read {path}")
-            return super().fetch(url, headers)
-
-    return FontsOnlyFetcher(allowed_protocols={"file"}, allow_redirects=False)
+    return local_url_fetcher(roots=[FONT_DIR], what="report PDF")
 
 
 def report_pdf(report: Report) -> bytes:
     """The report as an A4 PDF (tagged, language and title set, page numbers)."""
-    from weasyprint import CSS, HTML
-    from weasyprint.text.fonts import FontConfiguration
-
     html = report_html(report)
-    fetcher = _url_fetcher()
-    font_config = FontConfiguration()
-    stylesheets = []
-    font_css = _font_css()
-    if font_css:
-        stylesheets.append(CSS(string=font_css, url_fetcher=fetcher, font_config=font_config))
-    document = HTML(
-        string=html, base_url=str(FONT_DIR.resolve().as_uri()) + "/", url_fetcher=fetcher
-    )
-    return document.write_pdf(stylesheets=stylesheets, font_config=font_config, pdf_tags=True)
+    return pdf_render(html, fetcher=_url_fetcher(), base_url=str(FONT_DIR.resolve().as_uri()) + "/")
 
 
 # --- DOCX -------------------------------------------------------------------------------------
-
-
-def _docx_field(paragraph: Any, instruction: str) -> None:
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    node = OxmlElement("w:fldSimple")
-    node.set(qn("w:instr"), instruction)
-    run = OxmlElement("w:r")
-    text = OxmlElement("w:t")
-    text.text = "1"
-    run.append(text)
-    node.append(run)
-    paragraph._p.append(node)
-
-
-def _docx_header_row(row: Any) -> None:
-    """Repeat the row at the top of every page and keep it whole."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    tr_pr = row._tr.get_or_add_trPr()
-    header = OxmlElement("w:tblHeader")
-    header.set(qn("w:val"), "true")
-    tr_pr.append(header)
-
-
-def _docx_language(document: Any, lang: str) -> None:
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    r_pr = document.styles["Normal"].element.get_or_add_rPr()
-    for old in r_pr.findall(qn("w:lang")):
-        r_pr.remove(old)
-    node = OxmlElement("w:lang")
-    node.set(qn("w:val"), lang)
-    r_pr.append(node)
 
 
 def _docx_table(doc: Any, caption: str, header: list[str], rows: list[list[str]]) -> Any:
@@ -821,7 +743,7 @@ def _docx_table(doc: Any, caption: str, header: list[str], rows: list[list[str]]
     table = doc.add_table(rows=1 + len(rows), cols=len(header))
     table.style = "Table Grid"
     head = table.rows[0]
-    _docx_header_row(head)
+    docx_repeat_header(head)
     for j, text in enumerate(header):
         head.cells[j].text = text
         for run in head.cells[j].paragraphs[0].runs:
@@ -853,7 +775,7 @@ def report_docx(report: Report) -> bytes:
         section.left_margin = section.right_margin = Mm(16)
         section.top_margin, section.bottom_margin = Mm(18), Mm(20)
         doc.styles["Normal"].font.size = Pt(10)
-        _docx_language(doc, report.lang)
+        docx_language(doc, report.lang)
         props = doc.core_properties
         props.title = report.doc_title
         props.subject = report.subtitle
@@ -870,9 +792,9 @@ def report_docx(report: Report) -> bytes:
             _("Cijfers zoals bekend op %(date)s") % {"date": report.peildatum_label} + " · "
         )
         footer.add_run(_("pagina") + " ")
-        _docx_field(footer, "PAGE")
+        docx_field(footer, "PAGE")
         footer.add_run(" / ")
-        _docx_field(footer, "NUMPAGES")
+        docx_field(footer, "NUMPAGES")
 
         def notice(text: str) -> None:
             run = doc.add_paragraph().add_run(text)

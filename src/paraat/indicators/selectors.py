@@ -145,10 +145,13 @@ def composite_indices_visible(*, user: AnyUser | User) -> QuerySet[CompositeInde
     return filter_visible(user=user, queryset=CompositeIndex.objects.all())
 
 
-def composite_latest_run(*, index: CompositeIndex) -> CompositeRun | None:
-    """The run on the most recent figures (a report for an old peildatum stores a run with an
-    old ``as_of``; it never becomes the current one)."""
-    return index.runs.order_by("-as_of", "-created_at", "-pk").first()
+def composite_latest_run(
+    *, index: CompositeIndex, as_of: dt.datetime | None = None
+) -> CompositeRun | None:
+    """The run on the most recent figures, known at ``as_of`` when given (a report for an old
+    peildatum stores a run with an old ``as_of``; it never becomes the current one)."""
+    runs = index.runs.all() if as_of is None else index.runs.filter(as_of__lte=as_of)
+    return runs.order_by("-as_of", "-created_at", "-pk").first()
 
 
 HIDDEN_MEMBER = "niet-openbare indicator"
