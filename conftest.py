@@ -15,8 +15,10 @@ os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", _HYPOTHESIS_DIR)
 import pytest  # noqa: E402
 from hypothesis import settings as hypothesis_settings  # noqa: E402
 
-# Hypothesis keeps no example database in the checkout: tests leave no files behind.
-hypothesis_settings.register_profile("paraat", database=None)
+# Hypothesis keeps no example database in the checkout: tests leave no files behind. No
+# per-example deadline: speed is measured by the benchmarks, and a loaded CI machine (two cores,
+# two workers) must not turn a slow example into a failure.
+hypothesis_settings.register_profile("paraat", database=None, deadline=None)
 hypothesis_settings.load_profile("paraat")
 
 REPO = Path(__file__).resolve().parent

@@ -11,6 +11,7 @@ urlpatterns = [
     path("maatschappelijk-beeld/rapport/", include("paraat.indicators.report_urls")),
     path("maatschappelijk-beeld/beheer/", include("paraat.indicators.manage_urls")),
     path("maatschappelijk-beeld/", include("paraat.indicators.urls")),
+    path("afwegingen/", include("paraat.assessments.urls")),
     path("taken/", include("paraat.jobs.urls")),
     path("taxonomieen/", include("paraat.taxonomies.urls")),
     path("audit/", include("paraat.audit.urls")),

@@ -20,13 +20,15 @@ sampled from
 
 * ``triangular`` (default): the triangular distribution on ``[low, high]``
   with peak ``mode`` (``mode`` omitted = the midpoint); a point value when
-  ``low == high``;
+  ``low == high`` (drawn as described under *Sampling*);
 * ``uniform``: uniform on ``[low, high]`` (``mode`` is ignored).
 
 Unknown cells (NaN in ``low``, ``mode`` and ``high``) are sampled
 **uniformly over the full scale** ``[s_lo, s_hi]``: "we do not know" is
 treated as "anything on the scale is possible", which widens the results
-instead of silently treating the cell as "no effect".
+instead of silently treating the cell as "no effect".  A cell with a known
+range but no mode (``mode`` NaN, ``low``/``high`` given) is sampled uniformly
+on that range: an unknown effect of known reach (see ``paraat_core.assessment``).
 
 Value and utility
 -----------------
@@ -79,24 +81,51 @@ Winning indices ``c_AB = c_BA = ½``; linear meta-weights ``(1, 0)`` give
 ``a_A = a_B = ½``.  With the constraint ``w_1 ≥ w_2``: ``t ~ U(½, 1)``, so A
 is always first (``b_A^1 = 1``, central weights of A ``(¾, ¼)``, B's NaN).
 
+Two-level weights (``smaa_grid``)
+---------------------------------
+When the criteria are the cells of a grid (an assessment's domains × groups), the
+cell weight is ``w_dg = a_d · b_g`` with ``a`` uniform on the row simplex and ``b``
+uniform on the column simplex, each with its own ordinal constraints (or fixed).
+Utilities, ranks and winning indices are as above; central weights are reported
+per level (mean ``a`` and mean ``b`` over the samples in which ``i`` is first), the
+confidence factor fixes the cell weights at their product, and the per-column
+winning index compares ``q_ig = Σ_d a_d v_idg``.  ``smaa`` is the one-column case
+of the same code path (``_run``).
+
+Sampling
+--------
+Triangular judgements are drawn after Stein, W. E. & Keblis, M. F. (2009), "A new
+method to simulate the triangular distribution", *Mathematical and Computer
+Modelling* 49, 1143–1147: ``low + (high − low)·((1 − c)·min(U₁, U₂) + c·max(U₁, U₂))``
+with ``c = (mode − low)/(high − low)``.  The uniforms are 16-bit
+(``(k + ½)/65536``, four per 64-bit draw), a resolution of 1/65536 of a
+judgement's range; point judgements are exact.
+
 Performance
 -----------
 Everything is vectorised over the samples (batched matrix products, in
-chunks of at most ``_CHUNK_CELLS`` sampled cells); 10,000 samples × 5
-options × 60 criteria take about 0.08 s on a development laptop (see
-``benchmark``; ``tests/core/test_smaa.py`` asserts < 1 s).  Value samples are
-drawn per chunk from seeds spawned off ``seed``, so a seed reproduces the
-results exactly (for this chunk size); with more than one chunk the value
-samples are drawn again, from the same seeds, for the confidence factors.
+chunks of at most ``_CHUNK_CELLS`` sampled cells, small enough to stay in the
+processor's cache), and the chunks run on up to ``_WORKERS`` threads (numpy
+releases the GIL while it computes; per-chunk results are summed in chunk
+order, so a seed reproduces the results exactly for this chunk size).
+10,000 samples × 5 options × 60 criteria take a few hundredths of a second
+(``benchmark``; ``tests/core/test_smaa.py`` asserts < 1 s), 10,000 samples ×
+12 options × 12 × 15 grid cells about 0.3 s on 2 cores (``paraat bench
+assess``).  Value samples are drawn per chunk from seeds spawned off
+``seed``; with more than one chunk they are drawn again, from the same seeds,
+for the confidence factors (cheaper than keeping every sample in memory).
 """
 
 from __future__ import annotations
 
 import math
+import os
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Final, TypeAlias
+from typing import Any, Final, TypeAlias, TypeVar
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -114,8 +143,11 @@ MIN_ACCEPTANCE: Final = 1e-3
 TIE_TOLERANCE: Final = 1e-12
 """Utilities (in [0, 1]) closer than this are tied."""
 
-_CHUNK_CELLS: Final = 4_000_000  # samples × options × criteria per chunk (32 MB)
+_CHUNK_CELLS: Final = 250_000  # samples × options × criteria per chunk (2 MB: stays in cache)
 _PILOT_DRAWS: Final = 10_000
+_U16: Final = 65536.0
+_WORKERS: Final = max(1, min(4, os.cpu_count() or 1))
+"""Threads for the chunks of one analysis (numpy releases the GIL while it computes)."""
 
 
 # --------------------------------------------------------------------------- results
@@ -263,17 +295,18 @@ def _judgements(
     lo = _matrix(low, "low", options, criteria)
     hi = lo.copy() if high is None else _matrix(high, "high", options, criteria)
     md = (lo + hi) / 2.0 if mode is None else _matrix(mode, "mode", options, criteria)
-    nan = np.isnan(lo), np.isnan(md), np.isnan(hi)
-    partial = (nan[0] | nan[1] | nan[2]) & ~(nan[0] & nan[1] & nan[2])
+    nan_lo, nan_md, nan_hi = np.isnan(lo), np.isnan(md), np.isnan(hi)
+    partial = (nan_lo != nan_hi) | (nan_lo & ~nan_md)
     if partial.any():
         i, k = np.argwhere(partial)[0]
         raise ValueError(
-            f"option {options[i]!r}, criterion {criteria[k]!r}: low, mode and high must be "
-            "all known or all NaN (unknown)"
+            f"option {options[i]!r}, criterion {criteria[k]!r}: low and high must be both "
+            "known or both NaN (unknown), and a mode needs its range"
         )
-    known = ~nan[0]
+    known = ~nan_lo
+    pointed = known & ~nan_md
     for what, bad in (
-        ("low <= mode <= high", known & ((lo > md) | (md > hi))),
+        ("low <= mode <= high", (pointed & ((lo > md) | (md > hi))) | (known & (lo > hi))),
         (f"values within the scale [{s_lo:g}, {s_hi:g}]", known & ((lo < s_lo) | (hi > s_hi))),
     ):
         if bad.any():
@@ -284,7 +317,9 @@ def _judgements(
             )
     lo = np.where(known, lo, s_lo)
     hi = np.where(known, hi, s_hi)
-    return lo, md, hi  # mode stays NaN for unknown cells: sampled uniformly
+    # mode NaN: sampled uniformly on [low, high] — the whole scale for unknown cells, a
+    # bounded range for an unknown effect whose reach is known (``mode`` NaN, range given).
+    return lo, md, hi
 
 
 def _constraints(
@@ -390,6 +425,87 @@ def _sample_weights(
     return np.concatenate(kept)[:samples], have / drawn
 
 
+@dataclass(frozen=True, slots=True)
+class _Sampler:
+    """Per-cell coefficients that turn uniform draws into *normalised* judgement samples.
+
+    Triangular cells use Stein & Keblis (2009): with ``U₁, U₂ ~ U(0, 1)`` independent and
+    ``c = (mode − low)/(high − low)``, ``low + (high − low)·((1 − c)·min(U₁, U₂) + c·max(U₁, U₂))``
+    is triangular on ``[low, high]`` with peak ``mode`` (no square roots).  Uniform cells
+    (``distribution="uniform"`` or unknown) use ``low + (high − low)·U₁``.  The uniforms are
+    16-bit, ``U = (k + ½)/65536`` with ``k`` uniform on 0 … 65535 (four per 64-bit draw of the
+    generator): a resolution of 1/65536 of a judgement's range, far below any judgement's
+    precision, at a quarter of the random bits.  The coefficients are divided by the scale's
+    span, so a sample is ``v`` ∈ [0, 1]; point judgements (``low == high``) are exact.
+    """
+
+    base: FloatArray  # normalised low, plus the ½/65536 offsets of the 16-bit uniforms
+    w_min: NDArray[np.float32]
+    w_max: NDArray[np.float32]
+    w_uni: NDArray[np.float32]
+    triangular: bool
+    uniform: bool
+
+    def draw(
+        self, rng: np.random.Generator, size: int, work: dict[str, NDArray[Any]] | None = None
+    ) -> FloatArray:
+        """``size`` samples (size × cells), float64.
+
+        ``work`` (a dict kept by the caller) reuses the buffers of the previous call with the
+        same size: the result is then overwritten by the next call.
+        """
+        shape = (size, *self.base.shape)
+        cells = math.prod(shape)
+        k = 2 if self.triangular else 1
+        raw = rng.bit_generator.random_raw((k * cells + 3) // 4)
+        u = raw.view(np.uint16)[: k * cells].reshape(k, *shape)
+        buf = {} if work is None else work
+        if buf.get("out") is None or buf["out"].shape != shape:
+            buf.update(
+                out=np.empty(shape),
+                step=np.empty(shape, dtype=np.float32),
+                part=np.empty(shape, dtype=np.float32),
+                lo16=np.empty(shape, dtype=np.uint16),
+            )
+        step, part, lo16, out = buf["step"], buf["part"], buf["lo16"], buf["out"]
+        if self.triangular:
+            np.minimum(u[0], u[1], out=lo16)
+            np.multiply(lo16, self.w_min, out=step)
+            np.maximum(u[0], u[1], out=lo16)
+            np.multiply(lo16, self.w_max, out=part)
+            step += part
+            if self.uniform:
+                np.multiply(u[0], self.w_uni, out=part)
+                step += part
+        else:
+            np.multiply(u[0], self.w_uni, out=step)
+        np.add(step, self.base, out=out)
+        return out
+
+
+def _sampler(
+    lo: FloatArray, md: FloatArray, hi: FloatArray, distribution: str, scale: tuple[float, float]
+) -> _Sampler:
+    """Coefficients for ``_Sampler.draw`` (``md`` NaN = unknown cell, sampled uniformly)."""
+    s_lo, s_hi = scale
+    span = s_hi - s_lo
+    width = hi - lo
+    uniform = np.isnan(md) | (distribution == "uniform")
+    c = np.divide(np.where(uniform, 0.0, md) - lo, width, out=np.zeros_like(width), where=width > 0)
+    tri = np.where(uniform, 0.0, width / span)
+    w_uni = np.where(uniform, width / span, 0.0)
+    w_min, w_max = tri * (1.0 - c), tri * c
+    half = 0.5 * (w_min + w_max + w_uni)  # U = (k + ½)/65536: the ½ goes into the base
+    return _Sampler(
+        base=(lo - s_lo) / span + half / _U16,
+        w_min=(w_min / _U16).astype(np.float32),
+        w_max=(w_max / _U16).astype(np.float32),
+        w_uni=(w_uni / _U16).astype(np.float32),
+        triangular=bool((tri > 0).any()),
+        uniform=bool((w_uni > 0).any()),
+    )
+
+
 def _sample_values(
     rng: np.random.Generator,
     size: int,
@@ -397,26 +513,12 @@ def _sample_values(
     md: FloatArray,
     hi: FloatArray,
     distribution: str,
+    scale: tuple[float, float] = DEFAULT_SCALE,
 ) -> FloatArray:
-    """``size`` samples of the judgements (size × options × criteria), not yet normalised."""
-    u = rng.random((size, *lo.shape))
-    width = hi - lo
-    if distribution == "uniform":
-        out: FloatArray = lo + u * width
-        return out
-    # Inverse CDF of the triangular distribution (one sqrt per cell):
-    # x = lo + sqrt(u (hi - lo)(mode - lo)) for u < c, else hi - sqrt((1 - u)(hi - lo)(hi - mode)),
-    # with c = (mode - lo) / (hi - lo).  Unknown cells (mode NaN) are sampled uniformly.
-    unknown = np.isnan(md)
-    mode = np.where(unknown, lo, md)
-    left_area = width * (mode - lo)
-    right_area = width * (hi - mode)
-    c = np.divide(mode - lo, width, out=np.zeros_like(width), where=width > 0)
-    is_left = u < c
-    root = np.sqrt(np.where(is_left, u * left_area, (1.0 - u) * right_area))
-    out = np.where(is_left, lo + root, hi - root)
-    if unknown.any():
-        out[:, unknown] = lo[unknown] + u[:, unknown] * width[unknown]
+    """``size`` samples of the judgements (size × options × criteria) on the judgement scale."""
+    s_lo, s_hi = scale
+    v = _sampler(lo, md, hi, distribution, scale).draw(rng, size)
+    out: FloatArray = s_lo + v * (s_hi - s_lo)
     return out
 
 
@@ -457,6 +559,212 @@ def _meta_weights(meta: str, m: int) -> FloatArray:
     return out
 
 
+_T = TypeVar("_T")
+
+
+def _map_chunks(func: Callable[[int], _T], count: int) -> list[_T]:
+    """``[func(0), …, func(count − 1)]``, on up to ``_WORKERS`` threads (numpy releases the
+    GIL in its array work); results come back in chunk order, so sums stay reproducible."""
+    workers = min(_WORKERS, count)
+    if workers <= 1:
+        return [func(c) for c in range(count)]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(func, range(count)))
+
+
+def _ordered_sum(parts: Sequence[NDArray[Any]]) -> FloatArray:
+    total = np.zeros(parts[0].shape)
+    for p in parts:
+        total += p
+    return total
+
+
+# --------------------------------------------------------------------------- the engine
+
+
+@dataclass(frozen=True, slots=True)
+class GridResult:
+    """SMAA-2 indices on a grid of criteria with two weight levels (rows × columns).
+
+    The criteria of ``smaa_grid`` are the cells ``(d, g)`` of a ``D × G`` grid (for an
+    assessment: domains × groups).  A cell's weight is ``a_d · b_g`` with ``a`` on the row
+    simplex and ``b`` on the column simplex.  ``central_rows[i]`` / ``central_cols[i]`` are the
+    mean ``a`` / ``b`` over the samples in which option ``i`` ranks first (NaN rows when never
+    first); the confidence factor fixes the cell weights at their product.  ``group_winning``
+    (when asked for) is ``[g, i, j]`` = P(``Σ_d a_d v_idg > Σ_d a_d v_jdg``), the winning index
+    within column ``g`` with only the row weights applied.  ``utilities`` (when asked for) are
+    the sampled utilities ``u_i`` ∈ [0, 1] (samples × options).
+    """
+
+    rank_acceptability: FloatArray
+    central_rows: FloatArray
+    central_cols: FloatArray
+    confidence: FloatArray
+    winning: FloatArray
+    holistic: FloatArray
+    meta_weights: FloatArray
+    group_winning: FloatArray | None
+    utilities: FloatArray | None
+    acceptance: float
+    samples: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Level:
+    size: int
+    pairs: list[tuple[int, int]]
+    fixed: FloatArray | None
+
+
+def _level_weights(
+    seq: np.random.SeedSequence, samples: int, level: _Level
+) -> tuple[FloatArray, float]:
+    if level.fixed is not None:
+        return np.broadcast_to(level.fixed, (samples, level.size)), 1.0
+    if level.size == 1:
+        return np.ones((samples, 1)), 1.0
+    return _sample_weights(np.random.default_rng(seq), samples, level.size, level.pairs)
+
+
+def _run(
+    lo: FloatArray,
+    md: FloatArray,
+    hi: FloatArray,
+    *,
+    rows: _Level,
+    cols: _Level,
+    scale: tuple[float, float],
+    distribution: str,
+    samples: int,
+    seed: int | None,
+    meta: str,
+    keep_utilities: bool = False,
+    group_winning: bool = False,
+) -> GridResult:
+    """One code path for flat (``cols.size == 1``) and two-level SMAA-2.
+
+    ``lo, md, hi``: validated judgements, options × rows × columns, unknown cells already set to
+    the whole scale with ``md`` NaN.
+    """
+    m, n_rows, n_cols = lo.shape
+    n = n_rows * n_cols
+    root = np.random.SeedSequence(seed)
+    weight_seq, value_seq = root.spawn(2)
+    row_seq, col_seq = weight_seq.spawn(2)
+    a_all, acc_a = _level_weights(row_seq, samples, rows)
+    b_all, acc_b = _level_weights(col_seq, samples, cols)
+
+    sampler = _sampler(lo, md, hi, distribution, scale)
+    chunk = max(1, _CHUNK_CELLS // (m * n))
+    starts = list(range(0, samples, chunk))
+    chunk_seeds = value_seq.spawn(len(starts))
+    cache: dict[int, FloatArray] = {}
+    local = threading.local()  # per-thread buffers, reused from chunk to chunk
+
+    def values(c: int) -> FloatArray:
+        """Chunk ``c``'s samples; the confidence pass draws them again from the same seed."""
+        if c in cache:  # one chunk: keep its samples for the confidence pass
+            return cache[c]
+        size = min(chunk, samples - starts[c])
+        if not hasattr(local, "work"):
+            local.work = {}
+        v = sampler.draw(np.random.default_rng(chunk_seeds[c]), size, local.work)
+        if len(starts) == 1:
+            cache[c] = v
+        return v
+
+    utilities = np.empty((samples, m)) if keep_utilities else None
+
+    def chunk_stats(c: int) -> tuple[NDArray[Any], ...]:
+        v = values(c)
+        start = starts[c]
+        size = v.shape[0]
+        a = a_all[start : start + size]
+        b = b_all[start : start + size]
+        # per-column utility q[s, i, g] = Σ_d a_d v_idg, then u = Σ_g b_g q_ig
+        q = np.matmul(a[:, None, None, :], v)[:, :, 0, :]
+        util = np.matmul(q, b[:, :, None])[:, :, 0]
+        if utilities is not None:
+            utilities[start : start + size] = util
+        greater, ties = _rank_shares(util)
+        first = np.where(greater == 0, 1.0 / ties, 0.0)  # rank-1 share per sample × option
+        out = [
+            _rank_counts(greater, ties, m),
+            np.add.reduce(
+                util[:, :, None] - util[:, None, :] > TIE_TOLERANCE, axis=0, dtype=np.int32
+            ),
+            first.T @ a,
+            first.T @ b,
+        ]
+        if group_winning:
+            out.append(
+                np.add.reduce(
+                    q[:, :, None, :] - q[:, None, :, :] > TIE_TOLERANCE, axis=0, dtype=np.int32
+                ).transpose(2, 0, 1)
+            )
+        return tuple(out)
+
+    parts = _map_chunks(chunk_stats, len(starts))
+    counts = _ordered_sum([p[0] for p in parts])
+    wins = _ordered_sum([p[1] for p in parts]).astype(np.float64)
+    first_a = _ordered_sum([p[2] for p in parts])
+    first_b = _ordered_sum([p[3] for p in parts])
+    g_wins = _ordered_sum([p[4] for p in parts]).astype(np.float64) if group_winning else None
+
+    b_acc = counts / samples
+    first_total = counts[:, 0]
+    ever = first_total[:, None] > 0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        central_a = np.where(ever, first_a / first_total[:, None], np.nan)
+        central_b = np.where(ever, first_b / first_total[:, None], np.nan)
+
+    confidence = np.full(m, np.nan)
+    ever_first = np.flatnonzero(first_total > 0)
+    if ever_first.size:
+        # cell weights under each candidate's central weights: n × candidates
+        wc = (
+            (central_a[ever_first][:, :, None] * central_b[ever_first][:, None, :])
+            .reshape(ever_first.size, n)
+            .T
+        )
+        cols_k = np.arange(ever_first.size)
+
+        def chunk_hits(c: int) -> NDArray[Any]:
+            v = values(c)
+            util_c = v.reshape(v.shape[0], m, n) @ wc  # samples × options × candidates
+            top = util_c.max(axis=1, keepdims=True)
+            at_top = util_c >= top - TIE_TOLERANCE
+            alone: NDArray[Any] = (at_top[:, ever_first, cols_k] / at_top.sum(axis=1)).sum(axis=0)
+            return alone
+
+        hits = _ordered_sum(_map_chunks(chunk_hits, len(starts)))
+        confidence[ever_first] = hits / samples
+
+    alpha = _meta_weights(meta, m)
+    return GridResult(
+        rank_acceptability=b_acc,
+        central_rows=central_a,
+        central_cols=central_b,
+        confidence=confidence,
+        winning=wins / samples,
+        holistic=b_acc @ alpha,
+        meta_weights=alpha,
+        group_winning=None if g_wins is None else g_wins / samples,
+        utilities=utilities,
+        acceptance=acc_a * acc_b,
+        samples=samples,
+    )
+
+
+def _check_run(samples: object, seed: object, distribution: str, meta: str) -> None:
+    _check_choice("distribution", distribution, DISTRIBUTIONS)
+    _check_choice("meta-weights", meta, META_WEIGHTS)
+    if isinstance(samples, bool) or not isinstance(samples, int | np.integer) or samples < 1:
+        raise ValueError(f"samples must be a positive whole number, got {samples!r}")
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int | np.integer)):
+        raise ValueError(f"seed must be a whole number or None, got {seed!r}")
+
+
 # --------------------------------------------------------------------------- facade
 
 
@@ -485,94 +793,112 @@ def smaa(
     opts = _names(options, "options")
     crits = _names(criteria, "criteria")
     s_lo, s_hi = _scale(scale)
-    _check_choice("distribution", distribution, DISTRIBUTIONS)
-    _check_choice("meta-weights", meta, META_WEIGHTS)
-    if isinstance(samples, bool) or not isinstance(samples, int | np.integer) or samples < 1:
-        raise ValueError(f"samples must be a positive whole number, got {samples!r}")
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int | np.integer)):
-        raise ValueError(f"seed must be a whole number or None, got {seed!r}")
+    _check_run(samples, seed, distribution, meta)
     lo, md, hi = _judgements(opts, crits, low, mode, high, (s_lo, s_hi))
     pairs = _constraints(ordinal, crits)
     fixed = None if weights is None else _fixed(weights, crits)
     if fixed is not None and pairs:
         raise ValueError("give either explicit weights or ordinal constraints, not both")
-
-    m, n = len(opts), len(crits)
-    s_count = int(samples)
-    root = np.random.SeedSequence(seed)
-    weight_seq, value_seq = root.spawn(2)
-    if fixed is None:
-        w_all, acceptance = _sample_weights(np.random.default_rng(weight_seq), s_count, n, pairs)
-    else:
-        w_all, acceptance = np.broadcast_to(fixed, (s_count, n)), 1.0
-
-    chunk = max(1, _CHUNK_CELLS // (m * n))
-    starts = list(range(0, s_count, chunk))
-    chunk_seeds = value_seq.spawn(len(starts))
-    span = s_hi - s_lo
-
-    cache: dict[int, FloatArray] = {}
-
-    def values(c: int) -> FloatArray:
-        if c in cache:  # one chunk: keep its samples for the confidence pass
-            return cache[c]
-        size = min(chunk, s_count - starts[c])
-        x = _sample_values(np.random.default_rng(chunk_seeds[c]), size, lo, md, hi, distribution)
-        v: FloatArray = (x - s_lo) / span
-        if len(starts) == 1:
-            cache[c] = v
-        return v
-
-    counts = np.zeros((m, m))
-    wins = np.zeros((m, m))
-    first_weight = np.zeros((m, n))
-    for c, start in enumerate(starts):
-        v = values(c)
-        w = w_all[start : start + v.shape[0]]
-        util = np.matmul(v, w[:, :, None])[:, :, 0]
-        greater, ties = _rank_shares(util)
-        counts += _rank_counts(greater, ties, m)
-        wins += (util[:, :, None] - util[:, None, :] > TIE_TOLERANCE).sum(axis=0)
-        first = np.where(greater == 0, 1.0 / ties, 0.0)  # rank-1 share per sample × option
-        first_weight += first.T @ w
-
-    b = counts / s_count
-    first_total = counts[:, 0]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        central = np.where(first_total[:, None] > 0, first_weight / first_total[:, None], np.nan)
-
-    confidence = np.full(m, np.nan)
-    ever_first = np.flatnonzero(first_total > 0)
-    if ever_first.size:
-        hits = np.zeros(m)
-        wc = central[ever_first].T  # n × (options ever first)
-        for c in range(len(starts)):
-            v = values(c)
-            util_c = v @ wc  # samples × m options × candidates
-            for col, i in enumerate(ever_first):
-                u = util_c[:, :, col]
-                top = u.max(axis=1, keepdims=True)
-                at_top = u >= top - TIE_TOLERANCE
-                alone = at_top[:, i] / at_top.sum(axis=1)
-                hits[i] += float(alone.sum())
-        confidence[ever_first] = hits[ever_first] / s_count
-
-    alpha = _meta_weights(meta, m)
+    r = _run(
+        lo[:, :, None],
+        md[:, :, None],
+        hi[:, :, None],
+        rows=_Level(len(crits), pairs, fixed),
+        cols=_Level(1, [], None),
+        scale=(s_lo, s_hi),
+        distribution=distribution,
+        samples=int(samples),
+        seed=None if seed is None else int(seed),
+        meta=meta,
+    )
     return SmaaResult(
         options=opts,
         criteria=crits,
-        rank_acceptability=b,
-        central_weights=central,
-        confidence=confidence,
-        winning=wins / s_count,
-        holistic=b @ alpha,
-        meta_weights=alpha,
-        samples=s_count,
+        rank_acceptability=r.rank_acceptability,
+        central_weights=r.central_rows,
+        confidence=r.confidence,
+        winning=r.winning,
+        holistic=r.holistic,
+        meta_weights=r.meta_weights,
+        samples=r.samples,
         seed=None if seed is None else int(seed),
         distribution=distribution,
         meta=meta,
-        acceptance=acceptance,
+        acceptance=r.acceptance,
         fixed_weights=fixed,
+    )
+
+
+def smaa_grid(
+    options: Sequence[str],
+    rows: Sequence[str],
+    cols: Sequence[str],
+    low: ArrayLike,
+    mode: ArrayLike | None = None,
+    high: ArrayLike | None = None,
+    *,
+    scale: tuple[float, float] = DEFAULT_SCALE,
+    distribution: str = "triangular",
+    row_ordinal: Sequence[tuple[int | str, int | str]] = (),
+    col_ordinal: Sequence[tuple[int | str, int | str]] = (),
+    row_weights: ArrayLike | None = None,
+    col_weights: ArrayLike | None = None,
+    samples: int = DEFAULT_SAMPLES,
+    seed: int | None = None,
+    meta: str = "linear",
+    keep_utilities: bool = False,
+    group_winning: bool = False,
+) -> GridResult:
+    """Two-level SMAA-2: judgements options × rows × columns, cell weight ``a_row · b_col``.
+
+    Row weights are uniform on the row simplex and column weights on the column simplex,
+    each with its own ordinal constraints (``(i, j)`` = ``w_i ≥ w_j``, names or indices) or
+    fixed by ``row_weights`` / ``col_weights``.  NaN cells are unknown (whole scale).
+    """
+    opts = _names(options, "options")
+    r_names = _names(rows, "rows")
+    c_names = _names(cols, "columns")
+    s_lo, s_hi = _scale(scale)
+    _check_run(samples, seed, distribution, meta)
+    m, nr, nc = len(opts), len(r_names), len(c_names)
+    cells = tuple(f"{r}/{c}" for r in r_names for c in c_names)
+
+    def flat(x: ArrayLike | None, name: str) -> FloatArray | None:
+        if x is None:
+            return None
+        arr = np.asarray(x, dtype=np.float64)
+        if arr.shape != (m, nr, nc):
+            raise ValueError(f"{name} must have shape {(m, nr, nc)}, got {arr.shape}")
+        return arr.reshape(m, nr * nc)
+
+    lo_f = flat(low, "low")
+    assert lo_f is not None
+    lo, md, hi = _judgements(
+        opts, cells, lo_f, flat(mode, "mode"), flat(high, "high"), (s_lo, s_hi)
+    )
+    levels = []
+    for names, ordinal, fixed_in, what in (
+        (r_names, row_ordinal, row_weights, "rows"),
+        (c_names, col_ordinal, col_weights, "columns"),
+    ):
+        pairs = _constraints(ordinal, names)
+        fixed = None if fixed_in is None else _fixed(fixed_in, names)
+        if fixed is not None and pairs:
+            raise ValueError(f"{what}: give either explicit weights or ordinal constraints")
+        levels.append(_Level(len(names), pairs, fixed))
+    return _run(
+        lo.reshape(m, nr, nc),
+        md.reshape(m, nr, nc),
+        hi.reshape(m, nr, nc),
+        rows=levels[0],
+        cols=levels[1],
+        scale=(s_lo, s_hi),
+        distribution=distribution,
+        samples=int(samples),
+        seed=None if seed is None else int(seed),
+        meta=meta,
+        keep_utilities=keep_utilities,
+        group_winning=group_winning,
     )
 
 

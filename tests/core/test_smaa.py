@@ -24,6 +24,7 @@ from paraat_core.smaa import (
     dominance,
     explicit_ranking,
     smaa,
+    smaa_grid,
 )
 
 NAN = math.nan
@@ -212,7 +213,7 @@ def test_explicit_ranking_worked_example() -> None:
         ({"low": [[0, 0]]}, r"low must have shape \(2, 2\)"),
         ({"low": [[4, 0], [0, 0]]}, "option 'A', criterion 'x': need values within the scale"),
         ({"high": [[-1, 0], [0, 0]]}, "option 'A', criterion 'x': need low <= mode <= high"),
-        ({"high": [[NAN, 0], [0, 0]]}, "all known or all NaN"),
+        ({"high": [[NAN, 0], [0, 0]]}, "both known or both NaN"),
         ({"distribution": "normal"}, "unknown distribution 'normal'"),
         ({"meta": "cubic"}, "unknown meta-weights 'cubic'"),
         ({"samples": 0}, "samples must be a positive whole number"),
@@ -355,3 +356,65 @@ def test_many_chunks_give_consistent_indices(monkeypatch: pytest.MonkeyPatch) ->
 def test_performance_10k_samples_5_options_60_criteria() -> None:
     timing = benchmark(samples=10_000, options=5, criteria=60, repeat=2)
     assert timing["seconds"] < 1.0
+
+
+# --------------------------------------------------------------------------- two-level grid
+
+
+def test_grid_with_one_column_is_the_flat_analysis() -> None:
+    """``smaa`` and ``smaa_grid`` share one code path: one column = the flat case, same seed."""
+    rng = np.random.default_rng(4)
+    lo = rng.uniform(-3, 0, (3, 4))
+    hi = lo + rng.uniform(0, 3, (3, 4))
+    flat = smaa(XYZ, ("a", "b", "c", "d"), lo, None, hi, samples=2_000, seed=8)
+    grid = smaa_grid(
+        XYZ, ("a", "b", "c", "d"), ("all",), lo[:, :, None], None, hi[:, :, None],
+        samples=2_000, seed=8,
+    )  # fmt: skip
+    np.testing.assert_array_equal(flat.rank_acceptability, grid.rank_acceptability)
+    np.testing.assert_array_equal(flat.central_weights, grid.central_rows)
+    np.testing.assert_array_equal(flat.confidence, grid.confidence)
+    assert (grid.central_cols[~np.isnan(grid.central_cols)] == 1.0).all()
+
+
+def test_grid_fixed_weights_and_validation() -> None:
+    v = np.array([[[3.0, -3.0]], [[-3.0, 3.0]]])  # 2 options × 1 row × 2 columns
+    r = smaa_grid(AB, ("r",), XY, v, col_weights=[3, 1], samples=100, seed=1)
+    np.testing.assert_allclose(r.rank_acceptability, [[1, 0], [0, 1]])
+    assert r.group_winning is None and r.utilities is None
+    r = smaa_grid(AB, ("r",), XY, v, samples=100, seed=1, keep_utilities=True, group_winning=True)
+    assert r.utilities is not None and r.utilities.shape == (100, 2)
+    assert r.group_winning is not None and r.group_winning.shape == (2, 2, 2)
+    np.testing.assert_allclose(r.group_winning[0], [[0, 1], [0, 0]])  # column x: A wins
+    with pytest.raises(ValueError, match="shape"):
+        smaa_grid(AB, ("r",), XY, v[:, :, :1])
+    with pytest.raises(ValueError, match="columns: give either"):
+        smaa_grid(AB, ("r",), XY, v, col_weights=[1, 1], col_ordinal=[("x", "y")])
+    with pytest.raises(ValueError, match="cycle"):
+        smaa_grid(AB, ("r",), XY, v, col_ordinal=[("x", "y"), ("y", "x")])
+
+
+def test_triangular_sampler_stein_keblis_moments() -> None:
+    """(1 − c)·min(U₁, U₂) + c·max(U₁, U₂) is triangular(0, c, 1) (Stein & Keblis 2009).
+
+    On [a, b] with mode m: mean (a + m + b)/3, variance (a² + b² + m² − ab − am − bm)/18,
+    P(X ≤ m) = (m − a)/(b − a).
+    """
+    a, m, b = -2.0, 1.0, 3.0
+    lo, md, hi = np.array([[a]]), np.array([[m]]), np.array([[b]])
+    x = smaa_module._sample_values(np.random.default_rng(0), 400_000, lo, md, hi, "triangular")
+    x = x[:, 0, 0]
+    assert x.min() >= a and x.max() <= b
+    assert x.mean() == pytest.approx((a + m + b) / 3, abs=0.01)
+    var = (a * a + b * b + m * m - a * b - a * m - b * m) / 18
+    assert x.var() == pytest.approx(var, rel=0.01)
+    assert (x <= m).mean() == pytest.approx((m - a) / (b - a), abs=0.005)
+    u = smaa_module._sample_values(np.random.default_rng(0), 200_000, lo, md, hi, "uniform")
+    assert u[:, 0, 0].mean() == pytest.approx(0.5, abs=0.01)
+    assert u[:, 0, 0].var() == pytest.approx(25 / 12, rel=0.01)
+
+
+def test_point_judgements_are_sampled_exactly() -> None:
+    lo = np.array([[-3.0, 0.0, 1.5]])
+    x = smaa_module._sample_values(np.random.default_rng(0), 50, lo, lo, lo, "triangular")
+    assert (x == lo).all()

@@ -33,6 +33,8 @@ _READ_CATALOG = (
     "evidence.view_evidenceitem",
     "evidence.view_fiche",
     "evidence.view_knowledgedossier",
+    "assessments.view_assessment",
+    "assessments.view_assessmentversion",
 )
 _CONTRIBUTE_EVIDENCE = ("evidence.add_evidenceitem",)
 _EDIT_KNOWLEDGE = (
@@ -73,6 +75,28 @@ _EDIT_INDICATORS = (
     "indicators.change_compositeindex",
     "indicators.add_compositerun",
 )
+# Assessments (afwegingen): analysts and the CPO secretariat build and analyse them.
+_EDIT_ASSESSMENTS = (
+    "assessments.add_assessment",
+    "assessments.change_assessment",
+    "assessments.add_option",
+    "assessments.change_option",
+    "assessments.delete_option",
+    "assessments.add_judgement",
+    "assessments.change_judgement",
+    "assessments.delete_judgement",
+    "assessments.add_effectiveness",
+    "assessments.change_effectiveness",
+    "assessments.delete_effectiveness",
+    "assessments.add_assessmentversion",
+)
+# The fundamental rights and rights questions are editable reference data.
+_EDIT_RIGHTS_CATALOGUE = (
+    "assessments.add_fundamentalright",
+    "assessments.change_fundamentalright",
+    "assessments.add_rightsquestion",
+    "assessments.change_rightsquestion",
+)
 
 ADMIN = "beheerder"
 CPO = "cpo-secretariaat"
@@ -94,6 +118,7 @@ ROLES: tuple[Role, ...] = (
             *_EDIT_CATALOG,
             *_EDIT_KNOWLEDGE,
             *_EDIT_INDICATORS,
+            *_EDIT_RIGHTS_CATALOGUE,
             "measures.delete_measure",
             "measures.delete_package",
             "accounts.view_user",
@@ -115,6 +140,8 @@ ROLES: tuple[Role, ...] = (
             *_EDIT_CATALOG,
             *_EDIT_KNOWLEDGE,
             *_EDIT_INDICATORS,
+            *_EDIT_ASSESSMENTS,
+            *_EDIT_RIGHTS_CATALOGUE,
             "accounts.view_confidential",
             "accounts.add_accessgrant",
             "accounts.view_accessgrant",
@@ -154,7 +181,10 @@ ROLES: tuple[Role, ...] = (
         _READ_CATALOG,
     ),
     Role(
-        ANALYST, _("Analist"), _("Analist bij een ministerie: leest de kennisbasis."), _READ_CATALOG
+        ANALYST,
+        _("Analist"),
+        _("Analist bij een ministerie: leest de kennisbasis en bouwt afwegingen."),
+        (*_READ_CATALOG, *_EDIT_ASSESSMENTS),
     ),
 )
 

@@ -1,6 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from paraat.assessments import api as assessments_api
 from paraat.evidence import api as evidence_api
 from paraat.indicators import api as indicators_api
 from paraat.jobs import api as jobs_api
@@ -16,6 +17,7 @@ router.register("fiches", evidence_api.FicheViewSet, basename="fiche")
 router.register("dossiers", evidence_api.DossierViewSet, basename="dossier")
 router.register("indicators", indicators_api.IndicatorViewSet, basename="indicator")
 router.register("signals", indicators_api.SignalViewSet, basename="signal")
+router.register("assessments", assessments_api.AssessmentViewSet, basename="assessment")
 router.register("composite-indices", indicators_api.CompositeViewSet, basename="composite-index")
 
 urlpatterns = [

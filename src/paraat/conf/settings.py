@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "paraat.indicators",
     "paraat.measures",
     "paraat.evidence",
+    "paraat.assessments",
     "paraat.web",
     "paraat.api",
 ]
@@ -179,6 +180,9 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "measures.policyrecord",
     "measures.indexvalue",
     "indicators.observation",
+    # Append-only already; each row holds a whole file and result, confidential figures
+    # included, which must not be copied into the log.
+    "assessments.assessmentversion",
 )
 AUDITLOG_INCLUDE_TRACKING_MODELS = (
     {"model": "measures.measure", "m2m_fields": {"groups", "sectors"}},
@@ -239,6 +243,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["paraat.api.permissions.ModelPermissionsOrReadOnly"],
+    # DRF's JSON parser, but hostile nesting is a 400, not a RecursionError (a 500).
+    "DEFAULT_PARSER_CLASSES": [
+        "paraat.api.parsers.SafeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,

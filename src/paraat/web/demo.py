@@ -1,6 +1,6 @@
 """Demo data for the whole site: fictional people, the NL catalog, the knowledge library, real
-OxCGRT data and the societal picture (real NICE, sewage and stringency series; the rest
-synthetic)."""
+OxCGRT data, the societal picture (real NICE, sewage and stringency series; the rest
+synthetic) and the example assessments (with the rights data of the assessment framework)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from django.db import transaction
 from paraat.accounts import roles
 from paraat.accounts.models import User
 from paraat.accounts.services import roles_sync, user_create
+from paraat.assessments.demo import assessments_demo_load
 from paraat.evidence.demo import knowledge_load
 from paraat.indicators.demo import indicators_demo_load
 from paraat.measures.demo import nl_catalog_load
@@ -68,4 +69,5 @@ def demo_load(*, data_dir: Path | None = None) -> dict[str, object]:
         imported[path.name] = oxcgrt_import_file(path=path)["rows"]
     summary["oxcgrt"] = imported
     summary["indicators"] = indicators_demo_load(data_dir=data_dir)
+    summary["assessments"] = assessments_demo_load()
     return summary

@@ -627,8 +627,8 @@ def check_dossiers(dossiers: list, measures: set, by_ref: dict) -> None:
 def check_counts(items: list) -> dict:
     real = [i for i in items if not i.get("is_synthetic")]
     syn = [i for i in items if i.get("is_synthetic")]
-    if not 12 <= len(real) <= 20:
-        err("items", f"aim for 12-20 real items, have {len(real)}")
+    if not 12 <= len(real) <= 25:
+        err("items", f"aim for 12-25 real items, have {len(real)}")
     if not 35 <= len(syn) <= 55:
         err("items", f"aim for about 40 synthetic items, have {len(syn)}")
     for field, universe in (

@@ -25,7 +25,7 @@ class Command(BaseCommand):
     help = "Run a benchmark; the last output line is a JSON object of its figures."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("name", choices=["oxcgrt", "search", "indicators"])
+        parser.add_argument("name", choices=["oxcgrt", "search", "indicators", "assess"])
         parser.add_argument("--rows", type=int, default=200_000, help="oxcgrt: rows")
         parser.add_argument("--items", type=int, default=100_000, help="search: library size")
         parser.add_argument("--queries", type=int, default=400, help="search: timed queries")
@@ -39,6 +39,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--renders", type=int, default=60, help="indicators: timed dashboard renders"
         )
+        parser.add_argument("--samples", type=int, default=10_000, help="assess: SMAA-2 samples")
+        parser.add_argument(
+            "--loop-samples",
+            type=int,
+            default=1_000,
+            help="assess: samples timed in the pymcdm loop (extrapolated to --samples)",
+        )
         parser.add_argument("--seed", type=int, default=20200101)
         parser.add_argument("--repeat", type=int, default=3)
 
@@ -48,6 +55,9 @@ class Command(BaseCommand):
             return
         if options["name"] == "indicators":
             self._indicators(options)
+            return
+        if options["name"] == "assess":
+            self._assess(options)
             return
         if options["rows"] < 1 or options["repeat"] < 1:
             raise CommandError("--rows and --repeat must be positive")
@@ -106,6 +116,27 @@ class Command(BaseCommand):
             seed=options["seed"],
             renders=options["renders"],
             postgres_url=options["postgres_url"],
+            log=self.stdout.write,
+        )
+        self.stdout.write(json.dumps(result))
+
+    def _assess(self, options: dict[str, Any]) -> None:
+        from paraat_core.assessment import bench
+
+        if options["samples"] < 1 or options["loop_samples"] < 1 or options["repeat"] < 1:
+            raise CommandError("--samples, --loop-samples and --repeat must be positive")
+        try:
+            import pymcdm  # noqa: F401 - the reference the benchmark compares with
+        except ImportError:
+            raise CommandError(
+                "paraat bench assess compares with pymcdm, a development dependency: "
+                'pip install -e ".[dev]" (or pip install pymcdm)'
+            ) from None
+        result = bench.run(
+            samples=options["samples"],
+            seed=options["seed"] % 2**32,
+            repeat=options["repeat"],
+            loop_samples=options["loop_samples"],
             log=self.stdout.write,
         )
         self.stdout.write(json.dumps(result))

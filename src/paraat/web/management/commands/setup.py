@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from paraat.accounts.services import roles_sync
+from paraat.assessments.services import rights_seed
 from paraat.taxonomies.services import taxonomy_seed
 
 
@@ -24,4 +25,8 @@ class Command(BaseCommand):
                 f"Taxonomies: {created['domain']} impact domains and "
                 f"{created['group']} groups added."
             )
+        )
+        rights = rights_seed()
+        self.stdout.write(
+            self.style.SUCCESS(f"Assessment framework: {rights} rights and rights questions added.")
         )

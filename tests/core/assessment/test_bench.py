@@ -1,0 +1,42 @@
+"""The ``assess`` benchmark: output shape and a (generous) speed check."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from paraat_core.assessment import analyse, load
+from paraat_core.assessment.bench import run, synthetic_document
+
+
+def test_bench_reports_the_four_figures() -> None:
+    pytest.importorskip("pymcdm", reason="pymcdm is not installed")
+    lines: list[str] = []
+    result = run(samples=500, options=4, domains=3, groups=2, repeat=1, loop_samples=50,
+                 log=lines.append)  # fmt: skip
+    assert list(result) == ["samples", "seconds", "pymcdm_loop_seconds", "speedup"]
+    assert result["samples"] == 500 and result["seconds"] > 0
+    assert result["speedup"] == pytest.approx(
+        result["pymcdm_loop_seconds"] / result["seconds"], rel=0.05
+    )
+    assert any("extrapolated linearly" in line for line in lines)
+
+
+def test_synthetic_document_is_valid_and_labelled() -> None:
+    doc = synthetic_document(options=3, domains=2, groups=2)
+    a = load(doc)
+    assert a.synthetic and "synthetisch" in a.title
+    assert len(a.judgements) == 3 * 2 * 2
+
+
+def test_full_size_analysis_is_fast() -> None:
+    """12 options × 12 domains × 15 groups, 10,000 samples; target ≤ 1 s (bench), asserted
+    with head-room for a loaded test machine."""
+    a = load(synthetic_document())
+    best = float("inf")
+    for _ in range(2):
+        t0 = time.perf_counter()
+        analyse(a, samples=10_000, seed=1)
+        best = min(best, time.perf_counter() - t0)
+    assert best < 2.0
