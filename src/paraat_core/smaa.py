@@ -109,7 +109,7 @@ processor's cache), and the chunks run on up to ``_WORKERS`` threads (numpy
 releases the GIL while it computes; per-chunk results are summed in chunk
 order, so a seed reproduces the results exactly for this chunk size).
 10,000 samples × 5 options × 60 criteria take a few hundredths of a second
-(``benchmark``; ``tests/core/test_smaa.py`` asserts < 1 s), 10,000 samples ×
+(``benchmark``), 10,000 samples ×
 12 options × 12 × 15 grid cells about 0.3 s on 2 cores (``paraat bench
 assess``).  Value samples are drawn per chunk from seeds spawned off
 ``seed``; with more than one chunk they are drawn again, from the same seeds,

@@ -1,4 +1,4 @@
-"""SMAA-2: worked examples by hand, properties, validation, performance.
+"""SMAA-2: worked examples by hand, properties, validation (speed: ``paraat bench assess``).
 
 Formulas: Lahdelma, R. & Salminen, P. (2001), "SMAA-2: Stochastic
 multicriteria acceptability analysis for group decision making", *Operations
@@ -20,7 +20,6 @@ from hypothesis import strategies as st
 from paraat_core import smaa as smaa_module
 from paraat_core.smaa import (
     META_WEIGHTS,
-    benchmark,
     dominance,
     explicit_ranking,
     smaa,
@@ -348,14 +347,6 @@ def test_many_chunks_give_consistent_indices(monkeypatch: pytest.MonkeyPatch) ->
     np.testing.assert_allclose(r.rank_acceptability.sum(axis=0), 1.0)
     assert r.rank_acceptability[0, 0] == pytest.approx(0.5, abs=0.03)
     assert ((r.confidence > 0.9) & (r.confidence <= 1.0)).all()
-
-
-# --------------------------------------------------------------------------- performance
-
-
-def test_performance_10k_samples_5_options_60_criteria() -> None:
-    timing = benchmark(samples=10_000, options=5, criteria=60, repeat=2)
-    assert timing["seconds"] < 1.0
 
 
 # --------------------------------------------------------------------------- two-level grid

@@ -75,8 +75,9 @@ _EDIT_INDICATORS = (
     "indicators.change_compositeindex",
     "indicators.add_compositerun",
 )
-# Assessments (afwegingen): analysts and the CPO secretariat build and analyse them.
-_EDIT_ASSESSMENTS = (
+# Assessments (afwegingen): analysts and the CPO secretariat build and analyse them
+# (``paraat.assessments.permissions.EDIT_PERMS`` is this list).
+EDIT_ASSESSMENTS = (
     "assessments.add_assessment",
     "assessments.change_assessment",
     "assessments.add_option",
@@ -140,7 +141,7 @@ ROLES: tuple[Role, ...] = (
             *_EDIT_CATALOG,
             *_EDIT_KNOWLEDGE,
             *_EDIT_INDICATORS,
-            *_EDIT_ASSESSMENTS,
+            *EDIT_ASSESSMENTS,
             *_EDIT_RIGHTS_CATALOGUE,
             "accounts.view_confidential",
             "accounts.add_accessgrant",
@@ -184,7 +185,7 @@ ROLES: tuple[Role, ...] = (
         ANALYST,
         _("Analist"),
         _("Analist bij een ministerie: leest de kennisbasis en bouwt afwegingen."),
-        (*_READ_CATALOG, *_EDIT_ASSESSMENTS),
+        (*_READ_CATALOG, *EDIT_ASSESSMENTS),
     ),
 )
 

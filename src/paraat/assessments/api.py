@@ -21,6 +21,7 @@ from rest_framework.response import Response
 
 from paraat.accounts.models import Confidentiality
 from paraat.assessments import permissions, selectors, services
+from paraat.assessments.forms import judgement_values
 from paraat.assessments.models import (
     Assessment,
     AssessmentStatus,
@@ -284,19 +285,7 @@ class AssessmentViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
                 option=option,
                 domain_key=data["domain"],
                 group_key=data["group"],
-                effect=data["effect"],
-                low=data["low"],
-                high=data["high"],
-                reach_people=data["reach_people"],
-                reach_share=data["reach_share"],
-                duration=data["duration"],
-                reversibility=data["reversibility"],
-                compensability=data["compensability"],
-                horizon=data["horizon"],
-                certainty=data["certainty"],
-                evidence_refs=data["evidence"],
-                fiche_cell_ids=data["fiche_cells"],
-                rationale=data["rationale"],
+                **judgement_values(data, evidence="evidence", fiche_cells="fiche_cells"),
             )
         except DjangoValidationError as exc:
             raise ValidationError(_messages(exc)) from exc

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
@@ -127,7 +128,23 @@ class TermsForm(forms.Form):
         self.fields["group_keys"].choices = list(groups)
 
 
-class GroupSizeForm(forms.Form):
+class _IndicatorChoiceForm(forms.Form):
+    """A form with one optional choice of an indicator of the picture (``indicator_field``);
+    the caller passes the indicators the user may see."""
+
+    indicator_field = ""
+
+    def __init__(
+        self,
+        *args: Any,
+        indicators: list[tuple[str, str]] = (),  # type: ignore[assignment]
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields[self.indicator_field].choices = _blank(list(indicators), _("geen indicator"))
+
+
+class GroupSizeForm(_IndicatorChoiceForm):
     """The size of one group: a number with its source, or an indicator of the picture."""
 
     size = forms.IntegerField(
@@ -143,15 +160,7 @@ class GroupSizeForm(forms.Form):
         choices=(),
         help_text=_("Met een indicator wordt de laatst bekende waarde en haar bron gebruikt."),
     )
-
-    def __init__(
-        self,
-        *args: Any,
-        indicators: list[tuple[str, str]] = (),  # type: ignore[assignment]
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["size_indicator_key"].choices = _blank(list(indicators), _("geen indicator"))
+    indicator_field = "size_indicator_key"
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -341,7 +350,7 @@ def _share(label: Any, **kwargs: Any) -> forms.FloatField:
     return forms.FloatField(label=label, required=False, min_value=0, max_value=1, **kwargs)
 
 
-class AcceptabilityForm(forms.Form):
+class AcceptabilityForm(_IndicatorChoiceForm):
     support = _share(_("Verwacht draagvlak (aandeel 0–1)"))
     support_low = _share(_("Draagvlak, ondergrens"))
     support_high = _share(_("Draagvlak, bovengrens"))
@@ -359,15 +368,7 @@ class AcceptabilityForm(forms.Form):
         required=False,
         widget=_textarea(3),
     )
-
-    def __init__(
-        self,
-        *args: Any,
-        indicators: list[tuple[str, str]] = (),  # type: ignore[assignment]
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["support_indicator_key"].choices = _blank(list(indicators), _("geen indicator"))
+    indicator_field = "support_indicator_key"
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -507,6 +508,33 @@ class RightsForm(forms.Form):
         return result
 
 
+#: The details of one cell of the matrix (the form shows them after effect and certainty).
+JUDGEMENT_DETAIL = (
+    "low",
+    "high",
+    "reach_people",
+    "reach_share",
+    "duration",
+    "reversibility",
+    "compensability",
+    "horizon",
+)
+#: Every value of one cell besides its links to evidence and fiche cells.
+JUDGEMENT_VALUES = ("effect", *JUDGEMENT_DETAIL, "certainty", "rationale")
+
+
+def judgement_values(
+    data: Mapping[str, Any], *, evidence: str = "evidence_refs", fiche_cells: str = "fiche_cell_ids"
+) -> dict[str, Any]:
+    """The keyword arguments of ``services.judgement_set`` for one cell from parsed input
+    (``JudgementForm.cleaned_data`` or the API's validated data; ``evidence`` and
+    ``fiche_cells`` name the fields that hold the evidence refs and fiche cell ids)."""
+    values = {name: data[name] for name in JUDGEMENT_VALUES}
+    values["evidence_refs"] = tuple(data[evidence])
+    values["fiche_cell_ids"] = tuple(data[fiche_cells])
+    return values
+
+
 class JudgementForm(forms.Form):
     """One cell of the matrix: all fields of a judgement."""
 
@@ -578,16 +606,7 @@ class JudgementForm(forms.Form):
         self.fields["evidence_refs"].choices = list(known.items())
         self.fields["fiche_cell_ids"].choices = list(fiche_cells)
 
-    DETAIL = (
-        "low",
-        "high",
-        "reach_people",
-        "reach_share",
-        "duration",
-        "reversibility",
-        "compensability",
-        "horizon",
-    )
+    DETAIL = JUDGEMENT_DETAIL
 
     @property
     def primary_fields(self) -> list[Any]:

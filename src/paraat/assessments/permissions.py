@@ -15,25 +15,16 @@ packages and indicators stay masked per record. Editing, importing and analysing
 permissions below (analysts and the CPO secretariat have them, see ``paraat.accounts.roles``).
 """
 
+from paraat.accounts.roles import EDIT_ASSESSMENTS
+
 VIEW_PERM = "assessments.view_assessment"
 ADD_PERM = "assessments.add_assessment"
 CHANGE_PERM = "assessments.change_assessment"
 IMPORT_PERM = ADD_PERM
 ANALYSE_PERM = "assessments.add_assessmentversion"
 
-#: Every permission an editor of assessments has (the role table lists these).
-EDIT_PERMS = (
-    ADD_PERM,
-    CHANGE_PERM,
-    "assessments.add_option",
-    "assessments.change_option",
-    "assessments.delete_option",
-    "assessments.add_judgement",
-    "assessments.change_judgement",
-    "assessments.delete_judgement",
-    "assessments.add_effectiveness",
-    "assessments.change_effectiveness",
-    "assessments.delete_effectiveness",
-    ANALYSE_PERM,
-)
+#: Every permission an editor of assessments has (the role table in ``paraat.accounts.roles``).
+EDIT_PERMS = EDIT_ASSESSMENTS
 READ_PERMS = (VIEW_PERM, "assessments.view_assessmentversion")
+
+assert {ADD_PERM, CHANGE_PERM, ANALYSE_PERM} <= set(EDIT_PERMS)

@@ -45,14 +45,8 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from paraat.web.printing import (
-    FONT_DIR,
-    docx_field,
-    docx_language,
-    docx_repeat_header,
-    local_url_fetcher,
-    pdf_render,
-)
+from paraat.web.printing import docx_a4_document, docx_table, pdf_render_fonts_only
+from paraat_core.assessment.model import EFFECT_LEVELS
 
 __all__ = [
     "FORMATS",
@@ -89,16 +83,6 @@ MOSTLY_SHARE = 0.75
 TOP_CELLS = 5
 #: Group statements in the robustness section at most.
 MAX_GROUP_STATEMENTS = 12
-
-EFFECT_LEVELS: dict[str, int] = {
-    "large_negative": -3,
-    "moderate_negative": -2,
-    "small_negative": -1,
-    "none": 0,
-    "small_positive": 1,
-    "moderate_positive": 2,
-    "large_positive": 3,
-}
 
 
 class ReportError(ValueError):
@@ -1462,8 +1446,7 @@ def render_html(data: Mapping[str, Any]) -> str:
 def render_pdf(data: Mapping[str, Any]) -> bytes:
     """The report as a tagged A4 PDF (WeasyPrint); fetches nothing but the vendored fonts."""
     html = render_html(data)
-    fetcher = local_url_fetcher(roots=[FONT_DIR], what="assessment report PDF")
-    return pdf_render(html, fetcher=fetcher, base_url=str(FONT_DIR.resolve().as_uri()) + "/")
+    return pdf_render_fonts_only(html, what="assessment report PDF")
 
 
 # --- Markdown escaping -------------------------------------------------------------------------
@@ -1932,59 +1915,24 @@ def _markdown_lines(blocks: Iterable[Block]) -> list[str]:
 def _docx_table(
     doc: Any, caption: str, header: Sequence[str], rows: Sequence[Sequence[Any]]
 ) -> Any:
-    from docx.shared import Pt
-
-    doc.add_paragraph(caption, style="Caption")
-    table = doc.add_table(rows=1 + len(rows), cols=len(header))
-    table.style = "Table Grid"
-    head = table.rows[0]
-    docx_repeat_header(head)
-    for j, text in enumerate(header):
-        head.cells[j].text = _text(text)
-        for run in head.cells[j].paragraphs[0].runs:
-            run.bold = True
-    for i, values in enumerate(rows, start=1):
-        for j, text in enumerate(values):
-            table.rows[i].cells[j].text = _text(text)
-    for row in table.rows:
-        for cell in row.cells:
-            for para in cell.paragraphs:
-                for run in para.runs:
-                    run.font.size = Pt(8)
-    return table
+    return docx_table(doc, caption, header, rows, font_size=8, text=_text)
 
 
 def render_docx(data: Mapping[str, Any]) -> bytes:
     """The report as a Word document with the content of the PDF (tables instead of the SVG);
     the annex starts on a new page."""
-    from docx import Document
     from docx.enum.text import WD_BREAK
-    from docx.shared import Mm, Pt, RGBColor
+    from docx.shared import RGBColor
 
     d = data
     with translation.override(d["lang"]):
-        doc = Document()
-        section = doc.sections[0]
-        section.page_width, section.page_height = Mm(210), Mm(297)
-        section.left_margin = section.right_margin = Mm(16)
-        section.top_margin, section.bottom_margin = Mm(18), Mm(20)
-        doc.styles["Normal"].font.size = Pt(10)
-        docx_language(doc, d["lang"])
-        props = doc.core_properties
-        props.title = d["doc_title"]
-        props.subject = d["question"][:250]
-        props.language = d["lang"]
-        props.author = "paraat"
-        props.last_modified_by = "paraat"
-        props.keywords = "afweging, impactladder"
-        header_text = d["doc_title"] + (" · " + _("synthetisch") if d["synthetic"] else "")
-        section.header.paragraphs[0].text = header_text
-        footer = section.footer.paragraphs[0]
-        footer.text = ""
-        footer.add_run(_("pagina") + " ")
-        docx_field(footer, "PAGE")
-        footer.add_run(" / ")
-        docx_field(footer, "NUMPAGES")
+        doc = docx_a4_document(
+            lang=d["lang"],
+            title=d["doc_title"],
+            subject=d["question"][:250],
+            keywords="afweging, impactladder",
+            header=d["doc_title"] + (" · " + _("synthetisch") if d["synthetic"] else ""),
+        )
         annex = _("Bijlagen")
 
         for block in report_blocks(d):

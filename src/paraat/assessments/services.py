@@ -462,35 +462,56 @@ def _prune_weights(assessment: Assessment) -> None:
     assessment.save(update_fields=["weights", "constraints", "updated_at"])
 
 
+def _matrix_terms_set(
+    *,
+    assessment: Assessment,
+    kind: str,
+    term_model: Any,
+    row_model: Any,
+    keys: Sequence[str],
+    field: str,
+    judged_message: str,
+) -> list[Any]:
+    """Set the matrix terms of one kind ("domain" or "group"), in this order.
+
+    Terms that still have judgements cannot be removed; kept rows keep their other fields
+    (only the position is updated); weights and constraints on removed terms are pruned.
+    """
+    terms = _terms(term_model, keys, field)
+    keep = {term.pk for term in terms}
+    judged = (
+        Judgement.objects.filter(option__assessment=assessment)
+        .exclude(**{f"{kind}_id__in": keep})
+        .values_list(f"{kind}__key", flat=True)
+        .distinct()
+    )
+    if judged:
+        raise ValidationError({field: judged_message % {"keys": ", ".join(sorted(judged))}})
+    row_model.objects.filter(assessment=assessment).exclude(**{f"{kind}_id__in": keep}).delete()
+    rows = []
+    for position, term in enumerate(terms):
+        row, _created = row_model.objects.update_or_create(
+            assessment=assessment, **{kind: term}, defaults={"position": position}
+        )
+        rows.append(row)
+    _prune_weights(assessment)
+    return rows
+
+
 @transaction.atomic
 def assessment_domains_set(
     *, actor: AnyUser | None, assessment: Assessment, domain_keys: Sequence[str]
 ) -> list[AssessmentDomain]:
     """Set the impact domains of the matrix, in this order. A domain with judgements stays."""
-    domains = _terms(Domain, domain_keys, "domain_keys")
-    keep = {d.pk for d in domains}
-    judged = (
-        Judgement.objects.filter(option__assessment=assessment)
-        .exclude(domain_id__in=keep)
-        .values_list("domain__key", flat=True)
-        .distinct()
+    return _matrix_terms_set(
+        assessment=assessment,
+        kind="domain",
+        term_model=Domain,
+        row_model=AssessmentDomain,
+        keys=domain_keys,
+        field="domain_keys",
+        judged_message=_("Deze domeinen hebben nog oordelen; wis die eerst: %(keys)s"),
     )
-    if judged:
-        raise ValidationError(
-            {
-                "domain_keys": _("Deze domeinen hebben nog oordelen; wis die eerst: %(keys)s")
-                % {"keys": ", ".join(sorted(judged))}
-            }
-        )
-    assessment.domains.exclude(domain_id__in=keep).delete()
-    rows = []
-    for position, domain in enumerate(domains):
-        row, _created = AssessmentDomain.objects.update_or_create(
-            assessment=assessment, domain=domain, defaults={"position": position}
-        )
-        rows.append(row)
-    _prune_weights(assessment)
-    return rows
 
 
 @transaction.atomic
@@ -498,30 +519,15 @@ def assessment_groups_set(
     *, actor: AnyUser | None, assessment: Assessment, group_keys: Sequence[str]
 ) -> list[AssessmentGroup]:
     """Set the groups of the matrix, in this order (sizes of kept groups stay)."""
-    groups = _terms(PopulationGroup, group_keys, "group_keys")
-    keep = {g.pk for g in groups}
-    judged = (
-        Judgement.objects.filter(option__assessment=assessment)
-        .exclude(group_id__in=keep)
-        .values_list("group__key", flat=True)
-        .distinct()
+    return _matrix_terms_set(
+        assessment=assessment,
+        kind="group",
+        term_model=PopulationGroup,
+        row_model=AssessmentGroup,
+        keys=group_keys,
+        field="group_keys",
+        judged_message=_("Deze groepen hebben nog oordelen; wis die eerst: %(keys)s"),
     )
-    if judged:
-        raise ValidationError(
-            {
-                "group_keys": _("Deze groepen hebben nog oordelen; wis die eerst: %(keys)s")
-                % {"keys": ", ".join(sorted(judged))}
-            }
-        )
-    assessment.groups.exclude(group_id__in=keep).delete()
-    rows = []
-    for position, group in enumerate(groups):
-        row, _created = AssessmentGroup.objects.update_or_create(
-            assessment=assessment, group=group, defaults={"position": position}
-        )
-        rows.append(row)
-    _prune_weights(assessment)
-    return rows
 
 
 @transaction.atomic

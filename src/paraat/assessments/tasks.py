@@ -16,8 +16,6 @@
 
 from __future__ import annotations
 
-import uuid
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -33,6 +31,7 @@ from django_tasks import task
 from paraat.accounts.models import User
 from paraat.accounts.selectors import AnyUser
 from paraat.assessments.models import Assessment, AssessmentVersion
+from paraat.jobs.files import JobFile, job_file_find, job_file_store
 from paraat.jobs.models import Job, JobStatus
 from paraat.jobs.services import JobInputError, ProgressCallback, job_create, job_run
 
@@ -47,10 +46,6 @@ REPORT_FORMATS: dict[str, str] = {
     "json": "application/json",
 }
 REPORT_DIR = "assessment-reports"
-
-
-def report_directory() -> Path:
-    return Path(settings.MEDIA_ROOT) / REPORT_DIR
 
 
 def _messages(exc: ValidationError) -> str:
@@ -335,15 +330,12 @@ def report_build(*, job: Job, progress: ProgressCallback) -> dict[str, Any]:
         except reports.ReportError as exc:
             raise JobInputError(str(exc)) from None
         progress(3, total, _("bestand opslaan"))
-        directory = report_directory()
-        directory.mkdir(parents=True, exist_ok=True)
-        stored = directory / f"{uuid.uuid4().hex}.{fmt}"
-        stored.write_bytes(content)
+        stored = job_file_store(folder=REPORT_DIR, fmt=fmt, content=content)
         name = reports.report_filename(result, fmt, version.number)
         progress(total, total, _("klaar"))
         message = _("Rapport klaar: %(name)s") % {"name": name}
     return {
-        "file": f"{REPORT_DIR}/{stored.name}",
+        "file": stored,
         "name": name,
         "format": fmt,
         "size": len(content),
@@ -366,9 +358,7 @@ def assessment_report_task(job_id: str) -> str:
     return report_job(job=Job.objects.get(pk=job_id)).status
 
 
-def report_file_for(
-    job: Job, user: AnyUser, *, key: str | None = None
-) -> tuple[Path, str, str] | None:
+def report_file_for(job: Job, user: AnyUser, *, key: str | None = None) -> JobFile | None:
     """``(path, download name, content type)`` of a finished report job's file, or None when
     there is none or ``user`` may not have it.
 
@@ -403,13 +393,4 @@ def report_file_for(
         return None
     if not set(map(str, recorded)) <= _source_digests(report_sources(version=version, user=user)):
         return None
-    fmt = str(result.get("format", ""))
-    relative = str(result.get("file", ""))
-    if fmt not in REPORT_FORMATS or not relative:
-        return None
-    root = report_directory().resolve()
-    path = (Path(settings.MEDIA_ROOT) / relative).resolve()
-    if not path.is_relative_to(root) or not path.is_file():
-        return None
-    name = Path(str(result.get("name") or path.name)).name
-    return path, name, REPORT_FORMATS[fmt]
+    return job_file_find(result, folder=REPORT_DIR, formats=REPORT_FORMATS)

@@ -8,8 +8,10 @@ Views parse input, call ``assessments.services`` / ``selectors`` and render.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
@@ -41,6 +43,41 @@ def _posted(request: HttpRequest) -> Any:
     return request.POST if request.method == "POST" else None
 
 
+def _catalogue_form(
+    request: HttpRequest,
+    *,
+    form: forms.Form,
+    instance: Any,
+    name: str,
+    save: Callable[[dict[str, Any]], object],
+    template: str,
+    saved_message: str,
+    list_url: str,
+) -> HttpResponse:
+    """Create or edit one catalogue row: on a valid POST save, report and go to the list.
+
+    ``save`` gets the cleaned data and calls the service; its ``ValidationError`` is shown on
+    the form. Otherwise the form page renders with ``instance`` under ``name`` and its history.
+    """
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, saved_message)
+            return redirect(list_url)
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            name: instance,
+            "history": object_history(request, instance) if instance is not None else [],
+        },
+    )
+
+
 # --- fundamental rights -----------------------------------------------------------------------
 
 
@@ -63,11 +100,13 @@ def right_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _right_save(
-    request: HttpRequest, form: FundamentalRightForm, right: FundamentalRight | None
-) -> FundamentalRight | None:
-    data = form.cleaned_data
-    try:
+def _right_form(
+    request: HttpRequest,
+    form: FundamentalRightForm,
+    right: FundamentalRight | None,
+    saved_message: str,
+) -> HttpResponse:
+    def save(data: dict[str, Any]) -> FundamentalRight:
         return services.fundamental_right_save(
             actor=request.user,
             key=right.key if right is not None else data["key"],
@@ -81,34 +120,23 @@ def _right_save(
             is_active=data["is_active"],
             right=right,
         )
-    except ValidationError as exc:
-        add_errors(form, exc)
-        return None
 
-
-def _right_page(
-    request: HttpRequest, form: FundamentalRightForm, right: FundamentalRight | None
-) -> HttpResponse:
-    return render(
+    return _catalogue_form(
         request,
-        "assessments/catalogue/right_form.html",
-        {
-            "form": form,
-            "right": right,
-            "history": object_history(request, right) if right is not None else [],
-        },
+        form=form,
+        instance=right,
+        name="right",
+        save=save,
+        template="assessments/catalogue/right_form.html",
+        saved_message=saved_message,
+        list_url="assessments:catalogue_rights",
     )
 
 
 @permission_required(ADD_RIGHT, raise_exception=True)
 def right_create(request: HttpRequest) -> HttpResponse:
     form = FundamentalRightForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        saved = _right_save(request, form, None)
-        if saved is not None:
-            messages.success(request, _("Het grondrecht is toegevoegd."))
-            return redirect("assessments:catalogue_rights")
-    return _right_page(request, form, None)
+    return _right_form(request, form, None, _("Het grondrecht is toegevoegd."))
 
 
 @permission_required(CHANGE_RIGHT, raise_exception=True)
@@ -116,12 +144,7 @@ def right_edit(request: HttpRequest, right_key: str) -> HttpResponse:
     right = selectors.fundamental_right_get(key=right_key)
     initial = {name: getattr(right, name) for name in FundamentalRightForm.base_fields}
     form = FundamentalRightForm(_posted(request), initial=initial, editing=True)
-    if request.method == "POST" and form.is_valid():
-        saved = _right_save(request, form, right)
-        if saved is not None:
-            messages.success(request, _("Het grondrecht is opgeslagen."))
-            return redirect("assessments:catalogue_rights")
-    return _right_page(request, form, right)
+    return _right_form(request, form, right, _("Het grondrecht is opgeslagen."))
 
 
 # --- rights questions -------------------------------------------------------------------------
@@ -148,11 +171,13 @@ def question_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _question_save(
-    request: HttpRequest, form: RightsQuestionForm, question: RightsQuestion | None
-) -> RightsQuestion | None:
-    data = form.cleaned_data
-    try:
+def _question_form(
+    request: HttpRequest,
+    form: RightsQuestionForm,
+    question: RightsQuestion | None,
+    saved_message: str,
+) -> HttpResponse:
+    def save(data: dict[str, Any]) -> RightsQuestion:
         return services.rights_question_save(
             actor=request.user,
             kind=question.kind if question is not None else data["kind"],
@@ -165,22 +190,16 @@ def _question_save(
             is_active=data["is_active"],
             question=question,
         )
-    except ValidationError as exc:
-        add_errors(form, exc)
-        return None
 
-
-def _question_page(
-    request: HttpRequest, form: RightsQuestionForm, question: RightsQuestion | None
-) -> HttpResponse:
-    return render(
+    return _catalogue_form(
         request,
-        "assessments/catalogue/question_form.html",
-        {
-            "form": form,
-            "question": question,
-            "history": object_history(request, question) if question is not None else [],
-        },
+        form=form,
+        instance=question,
+        name="question",
+        save=save,
+        template="assessments/catalogue/question_form.html",
+        saved_message=saved_message,
+        list_url="assessments:catalogue_questions",
     )
 
 
@@ -189,12 +208,7 @@ def question_create(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("soort", "")
     initial = {"kind": kind} if kind in RightsQuestion.Kind.values else None
     form = RightsQuestionForm(_posted(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        saved = _question_save(request, form, None)
-        if saved is not None:
-            messages.success(request, _("De vraag is toegevoegd."))
-            return redirect("assessments:catalogue_questions")
-    return _question_page(request, form, None)
+    return _question_form(request, form, None, _("De vraag is toegevoegd."))
 
 
 @permission_required(CHANGE_QUESTION, raise_exception=True)
@@ -204,9 +218,4 @@ def question_edit(request: HttpRequest, kind: str, question_key: str) -> HttpRes
     question = selectors.rights_question_get(kind=kind, key=question_key)
     initial = {name: getattr(question, name) for name in RightsQuestionForm.base_fields}
     form = RightsQuestionForm(_posted(request), initial=initial, editing=True)
-    if request.method == "POST" and form.is_valid():
-        saved = _question_save(request, form, question)
-        if saved is not None:
-            messages.success(request, _("De vraag is opgeslagen."))
-            return redirect("assessments:catalogue_questions")
-    return _question_page(request, form, question)
+    return _question_form(request, form, question, _("De vraag is opgeslagen."))

@@ -24,6 +24,7 @@ from paraat.accounts.selectors import can_view
 from paraat.assessments import selectors, services
 from paraat.assessments.forms import (
     EFFECT_SYMBOLS,
+    JUDGEMENT_VALUES,
     NOT_ASSESSED_SYMBOL,
     SLUG,
     AcceptabilityForm,
@@ -39,6 +40,7 @@ from paraat.assessments.forms import (
     TermsForm,
     ValuesForm,
     WeightsForm,
+    judgement_values,
 )
 from paraat.assessments.models import Assessment, AssessmentStatus, Effect, Judgement, Option
 from paraat.evidence.models import Certainty
@@ -249,9 +251,12 @@ def _simple_form_page(
     title: str,
     intro: str = "",
     template: str = "assessments/edit/section.html",
+    back: str | None = None,
     extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
-    """GET shows ``form``; a valid POST calls ``save(cleaned_data)`` and returns to the overview."""
+    """GET shows ``form``; a valid POST calls ``save(cleaned_data)`` and returns to ``back``
+    (by default the assessment's overview)."""
+    back = back or reverse("assessments:detail", args=[assessment.key])
     if request.method == "POST" and form.is_valid():
         try:
             save(form.cleaned_data)
@@ -259,7 +264,7 @@ def _simple_form_page(
             add_errors(form, exc)
         else:
             messages.success(request, _("Opgeslagen."))
-            return redirect("assessments:detail", key=assessment.key)
+            return redirect(back)
     return render(
         request,
         template,
@@ -268,7 +273,7 @@ def _simple_form_page(
             "form": form,
             "title": title,
             "intro": intro,
-            "back": reverse("assessments:detail", args=[assessment.key]),
+            "back": back,
             **(extra or {}),
         },
     )
@@ -654,27 +659,17 @@ def option_section(request: HttpRequest, key: str, option_key: str, section: str
                 touched_keys=list(data["touched"]),
             )
 
-    if request.method == "POST" and form.is_valid():
-        try:
-            save(form.cleaned_data)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("Opgeslagen."))
-            return redirect("assessments:option", key=key, option_key=option.key)
-    return render(
+    return _simple_form_page(
         request,
-        "assessments/edit/rights.html"
+        assessment,
+        form,
+        save,
+        title=f"{SECTIONS[section]}: {option.name}",
+        template="assessments/edit/rights.html"
         if section == "grondrechten"
         else "assessments/edit/section.html",
-        {
-            "assessment": assessment,
-            "form": form,
-            "title": f"{SECTIONS[section]}: {option.name}",
-            "section": section,
-            "back": reverse("assessments:option", args=[key, option.key]),
-            **extra,
-        },
+        back=reverse("assessments:option", args=[key, option.key]),
+        extra={"section": section, **extra},
     )
 
 
@@ -825,22 +820,7 @@ def _fiche_options(request: HttpRequest, option: Option) -> list[tuple[int, str]
 def _judgement_initial(judgement: Judgement | None, user: Any) -> tuple[dict[str, Any], list]:
     if judgement is None:
         return {}, []
-    initial = {
-        f: getattr(judgement, f)
-        for f in (
-            "effect",
-            "low",
-            "high",
-            "reach_people",
-            "reach_share",
-            "duration",
-            "reversibility",
-            "compensability",
-            "horizon",
-            "certainty",
-            "rationale",
-        )
-    }
+    initial = {f: getattr(judgement, f) for f in JUDGEMENT_VALUES}
     evidence = [item for item in judgement.evidence.all() if can_view(user=user, obj=item)]
     initial["evidence_refs"] = [item.ref for item in evidence]
     initial["fiche_cell_ids"] = [c.pk for c in judgement.fiche_cells.all()]
@@ -902,19 +882,7 @@ def cell_edit(
                 option=option,
                 domain_key=domain_key,
                 group_key=group_key,
-                effect=data["effect"],
-                low=data["low"],
-                high=data["high"],
-                reach_people=data["reach_people"],
-                reach_share=data["reach_share"],
-                duration=data["duration"],
-                reversibility=data["reversibility"],
-                compensability=data["compensability"],
-                horizon=data["horizon"],
-                certainty=data["certainty"],
-                evidence_refs=tuple(data["evidence_refs"]),
-                fiche_cell_ids=tuple(data["fiche_cell_ids"]),
-                rationale=data["rationale"],
+                **judgement_values(data),
             )
         except ValidationError as exc:
             _add_judgement_errors(form, exc)

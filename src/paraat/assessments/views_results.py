@@ -14,7 +14,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -24,7 +24,7 @@ from paraat.assessments import selectors, tasks
 from paraat.assessments.models import Assessment, AssessmentVersion
 from paraat.assessments.permissions import ANALYSE_PERM
 from paraat.assessments.reports import ReportError, report_data
-from paraat.jobs.models import Job
+from paraat.jobs.files import job_file_download
 
 MIN_SAMPLES = 100
 MAX_SAMPLES = 200_000
@@ -230,19 +230,7 @@ def report(request: HttpRequest, key: str) -> HttpResponse:
 
 def report_download(request: HttpRequest, key: str, job_id: Any) -> HttpResponse:
     """The finished report as an attachment; 404 for anyone who may not have it."""
-    job = Job.objects.filter(pk=job_id).first()
-    if job is None:
-        raise Http404
-    found = tasks.report_file_for(job, request.user, key=key)  # type: ignore[arg-type]
-    if found is None:
-        raise Http404
-    path, name, content_type = found
-    response = FileResponse(
-        path.open("rb"), as_attachment=True, filename=name, content_type=content_type
-    )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return job_file_download(job_id, lambda job: tasks.report_file_for(job, request.user, key=key))
 
 
 @login_not_required

@@ -66,12 +66,11 @@ __all__ = [
 ]
 
 from paraat.web.printing import (
-    FONT_DIR,
-    docx_field,
-    docx_language,
-    docx_repeat_header,
-    local_url_fetcher,
-    pdf_render,
+    FONT_DIR,  # noqa: F401 (the tests read it here)
+    docx_a4_document,
+    docx_table,
+    font_url_fetcher,
+    pdf_render_fonts_only,
 )
 
 TEMPLATE = "indicators/report_print.html"
@@ -723,13 +722,13 @@ def report_html(report: Report) -> str:
 
 def _url_fetcher() -> Any:
     """A WeasyPrint URL fetcher that reads only the vendored font files: no network."""
-    return local_url_fetcher(roots=[FONT_DIR], what="report PDF")
+    return font_url_fetcher(what="report PDF")
 
 
 def report_pdf(report: Report) -> bytes:
     """The report as an A4 PDF (tagged, language and title set, page numbers)."""
     html = report_html(report)
-    return pdf_render(html, fetcher=_url_fetcher(), base_url=str(FONT_DIR.resolve().as_uri()) + "/")
+    return pdf_render_fonts_only(html, what="report PDF")
 
 
 # --- DOCX -------------------------------------------------------------------------------------
@@ -737,64 +736,25 @@ def report_pdf(report: Report) -> bytes:
 
 def _docx_table(doc: Any, caption: str, header: list[str], rows: list[list[str]]) -> Any:
     """A captioned table with a repeating, bold header row."""
-    from docx.shared import Pt
-
-    doc.add_paragraph(caption, style="Caption")
-    table = doc.add_table(rows=1 + len(rows), cols=len(header))
-    table.style = "Table Grid"
-    head = table.rows[0]
-    docx_repeat_header(head)
-    for j, text in enumerate(header):
-        head.cells[j].text = text
-        for run in head.cells[j].paragraphs[0].runs:
-            run.bold = True
-    for i, values in enumerate(rows, start=1):
-        cells = table.rows[i].cells
-        for j, text in enumerate(values):
-            cells[j].text = text
-    for row in table.rows:
-        for cell in row.cells:
-            for para in cell.paragraphs:
-                for run in para.runs:
-                    run.font.size = Pt(8.5)
-    return table
+    return docx_table(doc, caption, header, rows, font_size=8.5)
 
 
 def report_docx(report: Report) -> bytes:
     """The report as a Word document with the content of the PDF: Heading 1 title, Heading 2
     sections, captioned tables, page numbers in the footer, title and language set."""
-    from docx import Document
-    from docx.enum.section import WD_ORIENT
-    from docx.shared import Mm, Pt, RGBColor
+    from docx.shared import RGBColor
 
     with translation.override(report.lang):
-        doc = Document()
-        section = doc.sections[0]
-        section.orientation = WD_ORIENT.PORTRAIT
-        section.page_width, section.page_height = Mm(210), Mm(297)
-        section.left_margin = section.right_margin = Mm(16)
-        section.top_margin, section.bottom_margin = Mm(18), Mm(20)
-        doc.styles["Normal"].font.size = Pt(10)
-        docx_language(doc, report.lang)
-        props = doc.core_properties
-        props.title = report.doc_title
-        props.subject = report.subtitle
-        props.language = report.lang
-        props.author = "paraat"
-        props.last_modified_by = "paraat"
-        props.comments = report.audience_label
-        props.keywords = "maatschappelijk beeld"
-
-        section.header.paragraphs[0].text = f"{report.doc_title} · {report.audience_label}"
-        footer = section.footer.paragraphs[0]
-        footer.text = ""
-        footer.add_run(
-            _("Cijfers zoals bekend op %(date)s") % {"date": report.peildatum_label} + " · "
+        doc = docx_a4_document(
+            lang=report.lang,
+            title=report.doc_title,
+            subject=report.subtitle,
+            keywords="maatschappelijk beeld",
+            header=f"{report.doc_title} · {report.audience_label}",
+            comments=report.audience_label,
+            footer_prefix=_("Cijfers zoals bekend op %(date)s") % {"date": report.peildatum_label}
+            + " · ",
         )
-        footer.add_run(_("pagina") + " ")
-        docx_field(footer, "PAGE")
-        footer.add_run(" / ")
-        docx_field(footer, "NUMPAGES")
 
         def notice(text: str) -> None:
             run = doc.add_paragraph().add_run(text)

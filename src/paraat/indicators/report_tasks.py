@@ -10,11 +10,8 @@ URL (the job page links to it). :func:`report_file_for` decides who may have the
 from __future__ import annotations
 
 import datetime as dt
-import uuid
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -24,6 +21,7 @@ from django_tasks import task
 from paraat.accounts.models import Confidentiality, User
 from paraat.accounts.selectors import AnyUser, can_view, visible_levels
 from paraat.indicators.models import Indicator
+from paraat.jobs.files import JobFile, job_file_find, job_file_store
 from paraat.jobs.models import Job, JobStatus
 from paraat.jobs.services import ProgressCallback, job_create, job_run
 
@@ -33,10 +31,6 @@ REPORT_FORMATS: dict[str, str] = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
 REPORT_DIR = "reports"
-
-
-def report_directory() -> Path:
-    return Path(settings.MEDIA_ROOT) / REPORT_DIR
 
 
 @transaction.atomic
@@ -98,10 +92,7 @@ def report_build(*, job: Job, progress: ProgressCallback) -> dict[str, Any]:
         progress(2, total, _("%(fmt)s opmaken") % {"fmt": fmt.upper()})
         content = report_pdf(report) if fmt == "pdf" else report_docx(report)
         progress(3, total, _("bestand opslaan"))
-        directory = report_directory()
-        directory.mkdir(parents=True, exist_ok=True)
-        stored = directory / f"{uuid.uuid4().hex}.{fmt}"
-        stored.write_bytes(content)
+        stored = job_file_store(folder=REPORT_DIR, fmt=fmt, content=content)
         progress(total, total, _("klaar"))
         name = report_filename(report, fmt)
         message = _("Rapport klaar: %(name)s") % {"name": name}
@@ -113,7 +104,7 @@ def report_build(*, job: Job, progress: ProgressCallback) -> dict[str, Any]:
         .values_list("key", flat=True)
     )
     return {
-        "file": f"{REPORT_DIR}/{stored.name}",
+        "file": stored,
         "name": name,
         "format": fmt,
         "size": len(content),
@@ -139,7 +130,7 @@ def indicators_report_task(job_id: str) -> str:
     return indicators_report_job(job=Job.objects.get(pk=job_id)).status
 
 
-def report_file_for(job: Job, user: AnyUser | User) -> tuple[Path, str, str] | None:
+def report_file_for(job: Job, user: AnyUser | User) -> JobFile | None:
     """``(path, download name, content type)`` of a finished report job's file, or None when
     there is none or ``user`` may not have it.
 
@@ -170,16 +161,7 @@ def report_file_for(job: Job, user: AnyUser | User) -> tuple[Path, str, str] | N
         creator = job.created_by
         if creator is None or _has_grants(creator):
             return None
-    fmt = str(result.get("format", ""))
-    relative = str(result.get("file", ""))
-    if fmt not in REPORT_FORMATS or not relative:
-        return None
-    root = report_directory().resolve()
-    path = (Path(settings.MEDIA_ROOT) / relative).resolve()
-    if not path.is_relative_to(root) or not path.is_file():
-        return None
-    name = Path(str(result.get("name") or path.name)).name
-    return path, name, REPORT_FORMATS[fmt]
+    return job_file_find(result, folder=REPORT_DIR, formats=REPORT_FORMATS)
 
 
 def _has_grants(user: User) -> bool:

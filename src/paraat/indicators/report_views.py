@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from paraat.indicators.report import report_as_of
 from paraat.indicators.report_tasks import REPORT_FORMATS, report_file_for, report_start
-from paraat.jobs.models import Job
+from paraat.jobs.files import job_file_download
 
 EARLIEST = dt.date(1900, 1, 1)
 
@@ -90,16 +90,4 @@ def report_request(request: HttpRequest) -> HttpResponse:
 
 def report_download(request: HttpRequest, job_id: str) -> HttpResponse:
     """The finished report as an attachment; 404 for anyone who may not have it."""
-    job = Job.objects.filter(pk=job_id).first()
-    if job is None:
-        raise Http404
-    found = report_file_for(job, request.user)  # type: ignore[arg-type]
-    if found is None:
-        raise Http404
-    path, name, content_type = found
-    response = FileResponse(
-        path.open("rb"), as_attachment=True, filename=name, content_type=content_type
-    )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return job_file_download(job_id, lambda job: report_file_for(job, request.user))

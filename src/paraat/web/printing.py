@@ -4,7 +4,7 @@ network), the PDF rendering itself, and small python-docx helpers."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -111,3 +111,102 @@ def docx_language(document: Any, lang: str) -> None:
     node = OxmlElement("w:lang")
     node.set(qn("w:val"), lang)
     r_pr.append(node)
+
+
+def font_url_fetcher(*, what: str) -> Any:
+    """A WeasyPrint URL fetcher that reads only the vendored font files: no network."""
+    return local_url_fetcher(roots=[FONT_DIR], what=what)
+
+
+def pdf_render_fonts_only(html: str, *, what: str) -> bytes:
+    """An A4 PDF of ``html`` that may read nothing but the vendored fonts (relative URLs
+    resolve in the font folder). ``what`` names the document in refusal messages."""
+    return pdf_render(
+        html,
+        fetcher=font_url_fetcher(what=what),
+        base_url=str(FONT_DIR.resolve().as_uri()) + "/",
+    )
+
+
+def docx_a4_document(
+    *,
+    lang: str,
+    title: str,
+    subject: str,
+    keywords: str,
+    header: str,
+    comments: str = "",
+    footer_prefix: str = "",
+) -> Any:
+    """A new portrait A4 Word document (python-docx) as the reports use it: margins, 10 pt
+    text in ``lang``, the document properties, ``header`` in the page header and
+    "``footer_prefix``pagina N / M" in the footer. Call it inside the report's language."""
+    from django.utils.translation import gettext as _
+    from docx import Document
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import Mm, Pt
+
+    doc = Document()
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.left_margin = section.right_margin = Mm(16)
+    section.top_margin, section.bottom_margin = Mm(18), Mm(20)
+    doc.styles["Normal"].font.size = Pt(10)
+    docx_language(doc, lang)
+    props = doc.core_properties
+    props.title = title
+    props.subject = subject
+    props.language = lang
+    props.author = "paraat"
+    props.last_modified_by = "paraat"
+    if comments:
+        props.comments = comments
+    props.keywords = keywords
+    section.header.paragraphs[0].text = header
+    footer = section.footer.paragraphs[0]
+    footer.text = ""
+    if footer_prefix:
+        footer.add_run(footer_prefix)
+    footer.add_run(_("pagina") + " ")
+    docx_field(footer, "PAGE")
+    footer.add_run(" / ")
+    docx_field(footer, "NUMPAGES")
+    return doc
+
+
+def docx_table(
+    doc: Any,
+    caption: str,
+    header: Sequence[Any],
+    rows: Sequence[Sequence[Any]],
+    *,
+    font_size: float,
+    text: Callable[[Any], str] | None = None,
+) -> Any:
+    """A captioned table with a repeating, bold header row, all cells in ``font_size`` pt;
+    ``text`` turns each header and cell value into its text (default: the value as is)."""
+    from docx.shared import Pt
+
+    def as_text(value: Any) -> Any:
+        return value if text is None else text(value)
+
+    doc.add_paragraph(caption, style="Caption")
+    table = doc.add_table(rows=1 + len(rows), cols=len(header))
+    table.style = "Table Grid"
+    head = table.rows[0]
+    docx_repeat_header(head)
+    for j, value in enumerate(header):
+        head.cells[j].text = as_text(value)
+        for run in head.cells[j].paragraphs[0].runs:
+            run.bold = True
+    for i, values in enumerate(rows, start=1):
+        cells = table.rows[i].cells
+        for j, value in enumerate(values):
+            cells[j].text = as_text(value)
+    for row in table.rows:
+        for cell in row.cells:
+            for para in cell.paragraphs:
+                for run in para.runs:
+                    run.font.size = Pt(font_size)
+    return table

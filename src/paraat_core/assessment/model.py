@@ -15,13 +15,15 @@ import datetime as dt
 import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import jsonschema
+
+_R = TypeVar("_R")
 
 SCHEMA_ID: Final = "paraat-assessment/1"
 EFFECT_LEVELS: Final[dict[str, int]] = {
@@ -784,6 +786,14 @@ def _cycle(graph: Mapping[tuple[str, str], set[str]]) -> list[str]:
 # --------------------------------------------------------------------------- building
 
 
+def _record(cls: type[_R], data: Mapping[str, Any], **values: Any) -> _R:
+    """The dataclass ``cls`` from one object of a valid file: each member of ``data`` goes to
+    the field of the same name (the schema admits no other members), a field ``data`` lacks
+    keeps its default, and ``values`` (members that need converting) take precedence."""
+    names = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+    return cls(**{k: v for k, v in data.items() if k in names and k not in values}, **values)
+
+
 def _answers(data: Mapping[str, Any]) -> dict[str, Answer]:
     return {k: Answer(v.get("answer", ""), v.get("note", "")) for k, v in data.items()}
 
@@ -799,28 +809,8 @@ def _option(o: Mapping[str, Any]) -> Option:
         description=o.get("description", ""),
         package=o.get("package", ""),
         measures=tuple(o.get("measures", ())),
-        effectiveness=None
-        if eff is None
-        else Effectiveness(
-            outcome=eff["outcome"],
-            source=eff["source"],
-            estimate=eff.get("estimate"),
-            low=eff.get("low"),
-            high=eff.get("high"),
-            unit=eff.get("unit", ""),
-            confidential=bool(eff.get("confidential", False)),
-            note=eff.get("note", ""),
-        ),
-        acceptability=None
-        if acc is None
-        else Acceptability(
-            support=acc.get("support"),
-            support_low=acc.get("support_low"),
-            support_high=acc.get("support_high"),
-            compliance=acc.get("compliance"),
-            source=acc.get("source", ""),
-            effect_on_effectiveness=acc.get("effect_on_effectiveness", ""),
-        ),
+        effectiveness=None if eff is None else _record(Effectiveness, eff),
+        acceptability=None if acc is None else _record(Acceptability, acc),
         rights=Rights(
             tests=_answers(rights.get("tests", {})),
             checklist=_answers(rights.get("checklist", {})),
@@ -835,26 +825,13 @@ def _option(o: Mapping[str, Any]) -> Option:
 
 def _judgement(j: Mapping[str, Any]) -> Judgement:
     reach = j.get("reach", {})
-    return Judgement(
-        option=j["option"],
-        domain=j["domain"],
-        group=j["group"],
-        effect=j["effect"],
-        low=j.get("low", ""),
-        high=j.get("high", ""),
+    return _record(
+        Judgement,
+        j,
         reach_share=None if "share" not in reach else float(reach["share"]),
         reach_people=None if "people" not in reach else int(reach["people"]),
-        duration=j.get("duration", ""),
-        reversibility=j.get("reversibility", ""),
-        compensability=j.get("compensability", ""),
-        horizon=j.get("horizon", ""),
-        certainty=j.get("certainty", ""),
         evidence=tuple(j.get("evidence", ())),
-        fiche_cells=tuple(
-            FicheCellRef(f["measure"], f["domain"], f["group"], f.get("version"))
-            for f in j.get("fiche_cells", ())
-        ),
-        rationale=j.get("rationale", ""),
+        fiche_cells=tuple(_record(FicheCellRef, f) for f in j.get("fiche_cells", ())),
     )
 
 
@@ -876,45 +853,12 @@ def _build(doc: Mapping[str, Any]) -> Assessment:
         scenario_level=doc.get("scenario_level", ""),
         synthetic=bool(doc.get("synthetic", False)),
         beleidskompas=dict(doc.get("beleidskompas", {})),
-        domains=tuple(
-            Domain(d["key"], d["name"], d.get("description", "")) for d in doc["domains"]
-        ),
+        domains=tuple(_record(Domain, d) for d in doc["domains"]),
         groups=tuple(
-            Group(
-                key=g["key"],
-                name=g["name"],
-                vulnerable=bool(g.get("vulnerable", False)),
-                size=g.get("size"),
-                size_source=g.get("size_source", ""),
-                size_as_of=g.get("size_as_of") or "",
-            )
-            for g in doc["groups"]
+            _record(Group, g, size_as_of=g.get("size_as_of") or "") for g in doc["groups"]
         ),
-        rights_catalogue=tuple(
-            Right(
-                key=r["key"],
-                instrument=r["instrument"],
-                article=r["article"],
-                title=r["title"],
-                title_en=r.get("title_en", ""),
-                absolute=bool(r.get("absolute", False)),
-                url=r.get("url", ""),
-            )
-            for r in doc.get("rights_catalogue", [])
-        ),
-        evidence=tuple(
-            Evidence(
-                ref=e["ref"],
-                title=e["title"],
-                year=e.get("year"),
-                type=e.get("type", ""),
-                knowledge_class=e.get("knowledge_class", ""),
-                certainty=e.get("certainty", ""),
-                url=e.get("url", ""),
-                note=e.get("note", ""),
-            )
-            for e in doc.get("evidence", [])
-        ),
+        rights_catalogue=tuple(_record(Right, r) for r in doc.get("rights_catalogue", [])),
+        evidence=tuple(_record(Evidence, e) for e in doc.get("evidence", [])),
         options=tuple(_option(o) for o in doc["options"]),
         judgements=tuple(_judgement(j) for j in doc.get("judgements", [])),
         domain_weights=None if dw is None else {k: float(v) for k, v in dw.items()},

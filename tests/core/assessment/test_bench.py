@@ -1,8 +1,6 @@
-"""The ``assess`` benchmark: output shape and a (generous) speed check."""
+"""The ``assess`` benchmark: output shape (speed is measured by ``paraat bench assess``)."""
 
 from __future__ import annotations
-
-import time
 
 import pytest
 
@@ -30,13 +28,10 @@ def test_synthetic_document_is_valid_and_labelled() -> None:
     assert len(a.judgements) == 3 * 2 * 2
 
 
-def test_full_size_analysis_is_fast() -> None:
-    """12 options × 12 domains × 15 groups, 10,000 samples; target ≤ 1 s (bench), asserted
-    with head-room for a loaded test machine."""
-    a = load(synthetic_document())
-    best = float("inf")
-    for _ in range(2):
-        t0 = time.perf_counter()
-        analyse(a, samples=10_000, seed=1)
-        best = min(best, time.perf_counter() - t0)
-    assert best < 2.0
+def test_full_size_analysis_runs() -> None:
+    """12 options × 12 domains × 15 groups at full size gives a complete result (the speed
+    target is checked by ``paraat bench assess``, never by a timed test)."""
+    r = analyse(load(synthetic_document()), samples=2_000, seed=1)
+    assert len(r["options"]) == 12
+    assert all(len(o["rank_acceptability"]) == 12 for o in r["options"])
+    assert len(r["domains"]) == 12 and len(r["groups"]) == 15

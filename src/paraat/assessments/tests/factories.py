@@ -9,11 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import factory
+from django.utils import timezone
 
 from paraat.accounts.models import Confidentiality
 from paraat.assessments import services
 from paraat.assessments.models import Assessment, FundamentalRight, Option, RightsQuestion
+from paraat.indicators.models import Frequency, Indicator, Observation
 from paraat.taxonomies.tests.factories import DomainFactory, PopulationGroupFactory
+from paraat_core.assessment.model import CHECKLIST, TESTS
 
 #: A tiny rights catalogue and question list for tests (the real ones are in ``data/``).
 RIGHTS = [
@@ -40,30 +43,10 @@ RIGHTS = [
 ]
 QUESTIONS = [
     {"key": key, "kind": "test", "text_nl": f"Toets {key}?", "position": n}
-    for n, key in enumerate(
-        [
-            "legitimate_aim",
-            "suitability",
-            "necessity",
-            "proportionality",
-            "subsidiarity",
-            "non_discrimination",
-            "time_limit",
-        ]
-    )
+    for n, key in enumerate(TESTS)
 ] + [
     {"key": key, "kind": "checklist", "text_nl": f"Vraag {key}?", "position": n}
-    for n, key in enumerate(
-        [
-            "at_stake",
-            "within_scope",
-            "restricted",
-            "absolute",
-            "provided_by_law",
-            "legitimate_aim",
-            "necessary",
-        ]
-    )
+    for n, key in enumerate(CHECKLIST)
 ]
 
 
@@ -146,3 +129,18 @@ __all__ = [
     "option_make",
     "rights_fixture",
 ]
+
+
+def observation_make(
+    indicator: Indicator, value: float, *, month: int = 1, **extra: Any
+) -> Observation:
+    """A monthly figure of ``indicator`` for ``month`` of 2023, known now."""
+    return Observation.objects.create(
+        indicator=indicator,
+        period_code=f"2023-{month:02d}",
+        period_start=dt.date(2023, month, 1),
+        frequency=Frequency.MONTH,
+        value=value,
+        vintage=timezone.now(),
+        **extra,
+    )

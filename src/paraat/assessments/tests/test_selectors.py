@@ -18,11 +18,10 @@ from paraat.accounts.services import access_grant_create, roles_sync
 from paraat.accounts.tests.factories import UserFactory
 from paraat.assessments import selectors, services
 from paraat.assessments.models import AssessmentVersion
-from paraat.assessments.tests.factories import AssessmentFactory, option_make
+from paraat.assessments.tests.factories import AssessmentFactory, observation_make, option_make
 from paraat.evidence import services as evidence_services
 from paraat.evidence.models import Fiche
 from paraat.evidence.tests.factories import EvidenceItemFactory, fiche_create
-from paraat.indicators.models import Frequency, Observation
 from paraat.indicators.tests.factories import IndicatorFactory
 from paraat.measures.tests.factories import MeasureFactory
 from paraat.taxonomies.models import Domain, PopulationGroup
@@ -355,14 +354,7 @@ def test_review_state_flags_what_changed_after_the_latest_version(people):
         evidence_refs=[item.ref],
     )
     indicator = IndicatorFactory(key="omvang-reizigers")
-    Observation.objects.create(
-        indicator=indicator,
-        period_code="2023-01",
-        period_start=dt.date(2023, 1, 1),
-        frequency=Frequency.MONTH,
-        value=5000,
-        vintage=timezone.now(),
-    )
+    observation_make(indicator, 5000)
     services.assessment_group_size_set(
         actor=None, assessment=assessment, group_key="travellers", size_indicator_key=indicator.key
     )
@@ -378,14 +370,7 @@ def test_review_state_flags_what_changed_after_the_latest_version(people):
     assert "1" in state[0]["reason"]
 
     evidence_services.fiche_flag_review(fiche=Fiche.objects.get(pk=fiche.pk), reason="nieuw bewijs")
-    Observation.objects.create(
-        indicator=indicator,
-        period_code="2023-02",
-        period_start=dt.date(2023, 2, 1),
-        frequency=Frequency.MONTH,
-        value=5200,
-        vintage=timezone.now(),
-    )
+    observation_make(indicator, 5200, month=2)
     kinds = {
         (s["kind"], s["key"]) for s in selectors.assessment_review_state(assessment=assessment)
     }
@@ -432,27 +417,13 @@ def test_review_state_leaves_out_hidden_fiches_and_indicators(people):
     )
     option_make(assessment, measure_keys=[measure.key])
     indicator = IndicatorFactory(key="geheime-omvang", confidentiality=Confidentiality.CONFIDENTIAL)
-    Observation.objects.create(
-        indicator=indicator,
-        period_code="2023-01",
-        period_start=dt.date(2023, 1, 1),
-        frequency=Frequency.MONTH,
-        value=5000,
-        vintage=timezone.now(),
-    )
+    observation_make(indicator, 5000)
     services.assessment_group_size_set(
         actor=None, assessment=assessment, group_key="travellers", size_indicator_key=indicator.key
     )
     _fake_version(assessment, created_at=timezone.now() - dt.timedelta(days=1))
     evidence_services.fiche_flag_review(fiche=Fiche.objects.get(pk=fiche.pk), reason="nieuw")
-    Observation.objects.create(
-        indicator=indicator,
-        period_code="2023-02",
-        period_start=dt.date(2023, 2, 1),
-        frequency=Frequency.MONTH,
-        value=5100,
-        vintage=timezone.now(),
-    )
+    observation_make(indicator, 5100, month=2)
     for who in ("member", "analyst"):
         state = selectors.assessment_review_state(assessment=assessment, user=people[who])
         assert state == [], who
@@ -590,14 +561,7 @@ def test_reader_documents_do_not_name_hidden_indicators(people):
     indicator = IndicatorFactory(
         key="geheim-ind", name_nl="Geheime peiling Q3", confidentiality=Confidentiality.INTERNAL
     )
-    Observation.objects.create(
-        indicator=indicator,
-        period_code="2023-01",
-        period_start=dt.date(2023, 1, 1),
-        frequency=Frequency.MONTH,
-        value=5000,
-        vintage=timezone.now(),
-    )
+    observation_make(indicator, 5000)
     # Older data may have the indicator's name in the stored free text.
     services.assessment_group_size_set(
         actor=None, assessment=assessment, group_key="travellers", size_indicator_key=indicator.key
@@ -606,14 +570,7 @@ def test_reader_documents_do_not_name_hidden_indicators(people):
     support = IndicatorFactory(
         key="geheim-draagvlak", name_nl="Geheime peiling Q3", confidentiality="internal"
     )
-    Observation.objects.create(
-        indicator=support,
-        period_code="2023-01",
-        period_start=dt.date(2023, 1, 1),
-        frequency=Frequency.MONTH,
-        value=60,
-        vintage=timezone.now(),
-    )
+    observation_make(support, 60)
     option = option_make(assessment)
     services.option_update(actor=None, option=option, support_indicator_key=support.key)
     type(option).objects.filter(pk=option.pk).update(acceptability_source="Geheime peiling Q3")

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from paraat.accounts import roles
 from paraat.accounts.models import Confidentiality
@@ -31,12 +30,12 @@ from paraat.assessments.models import (
 )
 from paraat.assessments.tests.factories import (
     AssessmentFactory,
+    observation_make,
     option_make,
     rights_fixture,
 )
 from paraat.evidence.models import EvidenceItem
 from paraat.evidence.tests.factories import EvidenceItemFactory
-from paraat.indicators.models import Frequency, Observation
 from paraat.indicators.tests.factories import IndicatorFactory
 from paraat.measures.tests.factories import MeasureFactory, PackageFactory
 from paraat.taxonomies.tests.factories import DomainFactory, PopulationGroupFactory
@@ -49,15 +48,7 @@ def fields_of(exc: pytest.ExceptionInfo[ValidationError]) -> set[str]:
 
 
 def _observe(indicator, value: float, month: int = 1) -> None:
-    Observation.objects.create(
-        indicator=indicator,
-        period_code=f"2023-{month:02d}",
-        period_start=dt.date(2023, month, 1),
-        period_end=dt.date(2023, month, 28),
-        frequency=Frequency.MONTH,
-        value=value,
-        vintage=timezone.now(),
-    )
+    observation_make(indicator, value, month=month, period_end=dt.date(2023, month, 28))
 
 
 # --- base data --------------------------------------------------------------------------------

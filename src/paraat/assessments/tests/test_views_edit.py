@@ -735,7 +735,7 @@ def test_edit_question_and_context(client, users, assessment) -> None:
 def _hidden_catalogue(assessment):
     """An option linked to a confidential package and measure, and hidden indicators."""
     from paraat.assessments import services
-    from paraat.indicators.models import Frequency, Observation
+    from paraat.assessments.tests.factories import observation_make
     from paraat.indicators.tests.factories import IndicatorFactory
     from paraat.measures.tests.factories import PackageFactory
 
@@ -762,14 +762,7 @@ def _hidden_catalogue(assessment):
         ("geheim-steun", "Geheime steun S7", 60),
     ):
         indicator = IndicatorFactory(key=key, name_nl=name, confidentiality="confidential")
-        Observation.objects.create(
-            indicator=indicator,
-            period_code="2023-01",
-            period_start=dt.date(2023, 1, 1),
-            frequency=Frequency.MONTH,
-            value=value,
-            vintage=timezone.now(),
-        )
+        observation_make(indicator, value)
     services.assessment_group_size_set(
         actor=None,
         assessment=assessment,
