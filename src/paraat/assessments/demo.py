@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from paraat.accounts.models import Confidentiality, User
@@ -28,6 +29,17 @@ EXAMPLES_DIR = Path(__file__).resolve().parents[3] / "examples" / "assessments"
 DEMO_FILES = (
     ("china-travel-2023.json", Confidentiality.PUBLIC),
     ("school-closure-synthetic.json", Confidentiality.INTERNAL),
+)
+#: Acceptability taken from the societal picture in the demo: (assessment, option, indicator,
+#: source note). The indicator is a proxy, and the note says so.
+DEMO_SUPPORT = (
+    (
+        "china-travel-2023",
+        "masks",
+        "rivm-support-masks",
+        "Benadering uit het maatschappelijk beeld: draagvlak voor een mondkapje in het algemeen "
+        "(RIVM-gedragsonderzoek, laatste meting), niet specifiek voor vluchten uit China.",
+    ),
 )
 DEMO_SAMPLES = 2_000
 DEMO_SEED = 2023
@@ -54,6 +66,7 @@ def assessments_demo_load(
             confidentiality=confidentiality,
         )
         summary["assessments"] += 1
+        _support_from_indicators(actor=importer, assessment=assessment)
         services.assessment_analyse(
             actor=analyst,
             assessment=assessment,
@@ -63,3 +76,21 @@ def assessments_demo_load(
         )
         summary["versions"] += 1
     return summary
+
+
+def _support_from_indicators(*, actor: User | None, assessment: Assessment) -> None:
+    """Fill the demo options' support from the societal picture (when its indicator is loaded)."""
+    for key, option_key, indicator_key, note in DEMO_SUPPORT:
+        option = assessment.options.filter(key=option_key).first()
+        if key != assessment.key or option is None:
+            continue
+        try:
+            with transaction.atomic():
+                services.option_update(
+                    actor=actor,
+                    option=option,
+                    support_indicator_key=indicator_key,
+                    acceptability_source=note,
+                )
+        except ValidationError:
+            continue  # the societal picture is not loaded (or has no figure yet)

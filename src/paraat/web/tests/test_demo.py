@@ -27,6 +27,15 @@ def test_demo_load_is_complete_and_idempotent(shared_data: Path) -> None:
     assert nl is not None
     curfew_day = measures_in_force(user=AnonymousUser(), jurisdiction=nl, day=dt.date(2021, 2, 1))
     assert "C6" in {item.measure.oxcgrt_indicator for item in curfew_day.items}
+    # The China assessment is built from catalog, library and societal picture, and analysed.
+    from paraat.assessments.models import Assessment
+
+    china = Assessment.objects.get(key="china-travel-2023")
+    masks = china.options.get(key="masks")
+    assert masks.measures.filter(key="masks-flights-eu-china").exists()
+    assert masks.support_indicator is not None and 0 <= masks.support <= 1
+    assert "Benadering" in masks.acceptability_source
+    assert china.versions.count() == 1
     events = TimelineEvent.objects.count()
     demo_load(data_dir=shared_data)  # a second run adds nothing
     assert Measure.objects.count() == summary["measures"]
