@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status, viewsets
@@ -20,7 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from paraat.accounts.models import Confidentiality
-from paraat.assessments import permissions, selectors, services
+from paraat.assessments import permissions, selectors, services, tasks
 from paraat.assessments.forms import judgement_values
 from paraat.assessments.models import (
     Assessment,
@@ -160,6 +161,10 @@ class JudgementSerializer(serializers.Serializer):  # type: ignore[type-arg]
     )
 
 
+SYNC_MAX_SAMPLES = 20_000
+"""Analyses with more samples than this run as a background job (long work never blocks)."""
+
+
 class AnalyseSerializer(serializers.Serializer):  # type: ignore[type-arg]
     samples = serializers.IntegerField(
         min_value=100, max_value=services.MAX_SAMPLES, required=False, allow_null=True, default=None
@@ -297,17 +302,39 @@ class AssessmentViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
             201: inline_serializer(
                 "AssessmentAnalysis",
                 {"number": serializers.IntegerField(), "result": serializers.DictField()},
-            )
+            ),
+            202: inline_serializer(
+                "AssessmentAnalysisJob",
+                {"job": serializers.CharField(), "status": serializers.CharField()},
+            ),
         },
     )
     @action(detail=True, methods=["post"])
     def analyse(self, request: Request, key: str | None = None) -> Response:
-        """Analyse the assessment now; stores a new version and returns its (masked) result."""
+        """Analyse the assessment; stores a new version.
+
+        Up to ``SYNC_MAX_SAMPLES`` samples (about half a second) the analysis runs in the request
+        and the answer is the new version's (masked) result (201). More samples run as a
+        background job (202): follow ``status`` (the job in ``/api/v1/jobs/``), whose result
+        names the new version.
+        """
         self._require(permissions.ANALYSE_PERM)
         assessment = self._assessment(key)
         serializer = AnalyseSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
+        if (data["samples"] or assessment.samples) > SYNC_MAX_SAMPLES:
+            job = tasks.analyse_start(
+                user=request.user,  # type: ignore[arg-type]
+                assessment=assessment,
+                samples=data["samples"],
+                seed=data["seed"],
+                note=data["note"],
+            )
+            return Response(
+                {"job": str(job.pk), "status": reverse("job-detail", args=[job.pk])},
+                status=status.HTTP_202_ACCEPTED,
+            )
         try:
             version = services.assessment_analyse(
                 actor=request.user,  # type: ignore[arg-type]

@@ -330,3 +330,25 @@ def test_import_with_a_second_zero_option_is_a_400_naming_the_path(people, tmp_p
     assert response.status_code == 400, response.content
     assert "options[1].zero" in response.json()
     assert not Assessment.objects.filter(key="twee-nul").exists()
+
+
+def test_large_analyses_run_as_a_background_job(
+    people, assessment, django_capture_on_commit_callbacks
+):
+    """More than SYNC_MAX_SAMPLES samples: 202 with the job; the job stores the version."""
+    from paraat.assessments.api import SYNC_MAX_SAMPLES
+
+    client = api_as(people["analyst"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"{BASE}china/analyse/",
+            {"samples": SYNC_MAX_SAMPLES + 1, "seed": 5, "note": "groot"},
+            format="json",
+        )
+    assert response.status_code == 202, response.content
+    body = response.json()
+    assert body["status"] == f"/api/v1/jobs/{body['job']}/"
+    job = client.get(body["status"]).json()
+    assert job["status"] == "succeeded", job
+    version = AssessmentVersion.objects.get()
+    assert (version.samples, version.seed, version.note) == (SYNC_MAX_SAMPLES + 1, 5, "groot")
