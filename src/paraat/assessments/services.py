@@ -85,17 +85,15 @@ def _actor(actor: AnyUser | None) -> User | None:
     return actor if isinstance(actor, User) else None
 
 
-def _reader(actor: AnyUser | None) -> AnyUser:
-    """The user whose visibility applies (``None``: the system, which sees everything)."""
-    if actor is None:
-        from django.contrib.auth.models import AnonymousUser
-
-        return AnonymousUser()
-    return actor
-
-
 def _sees(actor: AnyUser | None, obj: Any) -> bool:
     return actor is None or can_view(user=actor, obj=obj)
+
+
+def _links_set(actor: AnyUser | None, related: Any, chosen: Sequence[Any]) -> None:
+    """Set a many-to-many link to ``chosen``; linked rows the actor may not see stay linked (the
+    actor could not have removed them)."""
+    kept = [row for row in related.all() if not _sees(actor, row)]
+    related.set([*chosen, *kept])
 
 
 def _hidden_sources(actor: AnyUser | None, judgements: QuerySet[Judgement]) -> bool:
@@ -840,10 +838,7 @@ def option_update(*, actor: AnyUser | None, option: Option, **fields: Any) -> Op
     option.full_clean()
     option.save()
     if "measure_keys" in fields:
-        chosen = _measures(actor, fields["measure_keys"] or ())
-        # Measures the actor may not see keep their link (the actor could not have removed them).
-        kept = [m for m in option.measures.all() if not _sees(actor, m)]
-        option.measures.set([*chosen, *kept])
+        _links_set(actor, option.measures, _measures(actor, fields["measure_keys"] or ()))
     return option
 
 
@@ -1036,10 +1031,7 @@ def judgement_set(
     cells: list[FicheCell] = []
     if fiche_cell_ids:
         allowed = {
-            cell.pk: cell
-            for cell in selectors.fiche_cell_choices(
-                option=option, user=_reader(actor) if actor is not None else None
-            )
+            cell.pk: cell for cell in selectors.fiche_cell_choices(option=option, user=actor)
         }
         wrong = [str(pk) for pk in fiche_cell_ids if pk not in allowed]
         if wrong:
@@ -1072,19 +1064,8 @@ def judgement_set(
         },
     )
     judgement.full_clean()
-    # Items the actor may not see keep their link (the actor could not have removed them).
-    kept = (
-        []
-        if actor is None
-        else [i for i in judgement.evidence.all() if not can_view(user=actor, obj=i)]
-    )
-    judgement.evidence.set([*items.values(), *kept])
-    kept_cells = (
-        []
-        if actor is None
-        else [c for c in judgement.fiche_cells.all() if not can_view(user=actor, obj=c)]
-    )
-    judgement.fiche_cells.set([*cells, *kept_cells])
+    _links_set(actor, judgement.evidence, list(items.values()))
+    _links_set(actor, judgement.fiche_cells, cells)
     return judgement
 
 
