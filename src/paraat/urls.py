@@ -12,6 +12,8 @@ urlpatterns = [
     path("maatschappelijk-beeld/beheer/", include("paraat.indicators.manage_urls")),
     path("maatschappelijk-beeld/", include("paraat.indicators.urls")),
     path("afwegingen/", include("paraat.assessments.urls")),
+    path("adviesproces/", include("paraat.advice.urls")),
+    path("adviezen/", include("paraat.advice.urls_public")),
     path("taken/", include("paraat.jobs.urls")),
     path("taxonomieen/", include("paraat.taxonomies.urls")),
     path("audit/", include("paraat.audit.urls")),

@@ -99,6 +99,23 @@ _EDIT_RIGHTS_CATALOGUE = (
     "assessments.change_rightsquestion",
 )
 
+# Advice process (adviesproces): who sees requests and drafts, writes, votes, signs.
+_VIEW_ADVICE = ("advice.view_advicerequest",)
+_COMMITTEE_ADVICE = (
+    *_VIEW_ADVICE,
+    "advice.view_advicerevision",
+    "advice.add_comment",
+)
+MANAGE_ADVICE = (
+    *_COMMITTEE_ADVICE,
+    "advice.add_advicerequest",
+    "advice.change_advicerequest",
+    "advice.manage_advice",
+    "advice.add_advicerevision",
+    "advice.grant_omt_access",
+    "advice.record_cabinet_response",
+)
+
 ADMIN = "beheerder"
 CPO = "cpo-secretariaat"
 CHAIR = "voorzitter"
@@ -143,6 +160,7 @@ ROLES: tuple[Role, ...] = (
             *_EDIT_INDICATORS,
             *EDIT_ASSESSMENTS,
             *_EDIT_RIGHTS_CATALOGUE,
+            *MANAGE_ADVICE,
             "accounts.view_confidential",
             "accounts.add_accessgrant",
             "accounts.view_accessgrant",
@@ -153,15 +171,28 @@ ROLES: tuple[Role, ...] = (
         CHAIR,
         _("Voorzitter"),
         _("Voorzitter van de commissie; stemt mee."),
-        (*_READ_CATALOG, *_CONTRIBUTE_EVIDENCE, "evidence.review_fiche"),
+        (
+            *_READ_CATALOG,
+            *_CONTRIBUTE_EVIDENCE,
+            "evidence.review_fiche",
+            *_COMMITTEE_ADVICE,
+            "advice.add_advicerevision",
+            "advice.sign_off_advice",
+        ),
         True,
     ),
-    Role(MEMBER, _("Commissielid"), _("Lid met stemrecht."), _READ_CATALOG, True),
+    Role(
+        MEMBER,
+        _("Commissielid"),
+        _("Lid met stemrecht."),
+        (*_READ_CATALOG, *_COMMITTEE_ADVICE, "advice.add_advicerevision"),
+        True,
+    ),
     Role(
         EXPERT_MEMBER,
         _("Expertlid"),
         _("Expertlid namens een planbureau of instituut; adviseert zonder stem."),
-        (*_READ_CATALOG, *_CONTRIBUTE_EVIDENCE, "evidence.review_fiche"),
+        (*_READ_CATALOG, *_CONTRIBUTE_EVIDENCE, "evidence.review_fiche", *_COMMITTEE_ADVICE),
     ),
     Role(
         EXTERNAL_EXPERT,
@@ -179,7 +210,12 @@ ROLES: tuple[Role, ...] = (
         SZW_OFFICER,
         _("SZW-beleidsmedewerker"),
         _("Beleidsmedewerker van SZW: vraagt advies en legt de kabinetsreactie vast."),
-        _READ_CATALOG,
+        (
+            *_READ_CATALOG,
+            *_VIEW_ADVICE,
+            "advice.add_advicerequest",
+            "advice.record_cabinet_response",
+        ),
     ),
     Role(
         ANALYST,

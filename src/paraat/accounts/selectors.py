@@ -75,6 +75,11 @@ def can_view(*, user: AnyUser, obj: models.Model) -> bool:
     )
 
 
+def user_get(*, username: str) -> User | None:
+    """The active account called ``username`` (``None`` if there is none)."""
+    return User.objects.filter(username=username, is_active=True).first()
+
+
 def api_token_exists(*, user: User) -> bool:
     from rest_framework.authtoken.models import Token
 

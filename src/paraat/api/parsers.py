@@ -4,7 +4,8 @@ Python's JSON decoder recurses once per nested array or object, so a body such a
 ``"[" * 5000 + "]" * 5000`` raises ``RecursionError`` inside the parser (a 500 on every
 endpoint), and a body just below that limit still reaches code that walks the data
 recursively. ``SafeJSONParser`` turns both into a 400: a body that cannot be decoded, and one
-nested deeper than ``MAX_DEPTH``.
+nested deeper than ``MAX_DEPTH``. So is a body with a lone surrogate (``"\\ud800"``, valid
+JSON): such a string cannot be stored or even rendered back as UTF-8 (it would end in a 500).
 """
 
 from __future__ import annotations
@@ -22,6 +23,26 @@ MAX_DEPTH = 64
 
 def _too_deep() -> str:
     return _("JSON-fout: te diep genest (hoogstens %(n)s niveaus).") % {"n": MAX_DEPTH}
+
+
+def _has_surrogate(text: str) -> bool:
+    return any("\ud800" <= char <= "\udfff" for char in text)
+
+
+def json_has_lone_surrogate(data: Any) -> bool:
+    """Whether a string (value or key) in ``data`` holds a lone surrogate (iterative)."""
+    stack: list[Any] = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            if _has_surrogate(value):
+                return True
+        elif isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return False
 
 
 def json_depth_exceeds(data: Any, limit: int = MAX_DEPTH) -> bool:
@@ -42,7 +63,8 @@ def json_depth_exceeds(data: Any, limit: int = MAX_DEPTH) -> bool:
 
 
 class SafeJSONParser(JSONParser):
-    """DRF's ``JSONParser``; too deep or undecodable JSON is a ``ParseError`` (400)."""
+    """DRF's ``JSONParser``; too deep or undecodable JSON, or a string with a lone surrogate,
+    is a ``ParseError`` (400)."""
 
     def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
         try:
@@ -53,4 +75,6 @@ class SafeJSONParser(JSONParser):
             raise ParseError(_("JSON-fout: %(m)s") % {"m": exc}) from exc
         if json_depth_exceeds(data):
             raise ParseError(_too_deep())
+        if json_has_lone_surrogate(data):
+            raise ParseError(_("JSON-fout: ongeldige tekens (losse surrogaten)."))
         return data

@@ -1,6 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from paraat.advice import api as advice_api
 from paraat.assessments import api as assessments_api
 from paraat.evidence import api as evidence_api
 from paraat.indicators import api as indicators_api
@@ -19,12 +20,19 @@ router.register("indicators", indicators_api.IndicatorViewSet, basename="indicat
 router.register("signals", indicators_api.SignalViewSet, basename="signal")
 router.register("assessments", assessments_api.AssessmentViewSet, basename="assessment")
 router.register("composite-indices", indicators_api.CompositeViewSet, basename="composite-index")
+router.register("advice/requests", advice_api.AdviceRequestViewSet, basename="advice-request")
+router.register("advice/published", advice_api.PublishedAdviceViewSet, basename="advice-published")
 
 urlpatterns = [
     path(
         "timeline/netherlands/",
         measures_api.NetherlandsTimelineView.as_view(),
         name="timeline-netherlands",
+    ),
+    path(
+        "advice/input/<str:token>/",
+        advice_api.AdviceInputRespondView.as_view(),
+        name="advice-input-respond",
     ),
     *router.urls,
 ]

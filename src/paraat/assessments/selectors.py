@@ -891,3 +891,22 @@ def rights_choices(*, option: Option) -> QuerySet[FundamentalRight]:
     return FundamentalRight.objects.filter(Q(is_active=True) | Q(pk__in=touched)).order_by(
         "position", "instrument", "key"
     )
+
+
+# --- texts of a stored result, for other apps (the advice dossier) ------------------------------
+
+
+def result_robustness_label(*, result: dict[str, Any]) -> str:
+    """The robustness level of a result in the reader's language ("" when absent)."""
+    from paraat.assessments.reports import _level_labels
+
+    level = str((result.get("robustness") or {}).get("level") or "")
+    return str(_level_labels().get(level, level))
+
+
+def result_warning_texts(*, result: dict[str, Any]) -> list[str]:
+    """The engine's warnings of a result in the reader's language, options by name."""
+    from paraat.assessments.reports import warning_text
+
+    names = {str(o.get("id")): str(o.get("name")) for o in result.get("options", [])}
+    return [warning_text(w, names) for w in result.get("warnings", [])]

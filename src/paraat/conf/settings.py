@@ -13,7 +13,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
-from paraat.conf.env import env_bool, env_int, env_list, env_str
+from paraat.conf.env import env_bool, env_float, env_int, env_list, env_str
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("PARAAT_DATA_DIR", str(Path.cwd() / "var"))).resolve()
@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "paraat.measures",
     "paraat.evidence",
     "paraat.assessments",
+    "paraat.advice",
     "paraat.web",
     "paraat.api",
 ]
@@ -233,6 +234,16 @@ EMAIL_HOST_PASSWORD = env_str("PARAAT_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("PARAAT_EMAIL_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("PARAAT_FROM_EMAIL", "paraat <noreply@localhost>")
 
+# --- Advice process ---------------------------------------------------------------------------
+# Deadline of an urgent request after receipt (hours) and of a long-term one (days); the
+# quorum as a fraction of the people with voting rights (more than this share must take part;
+# 0.5 = more than half, as for Dutch collegial bodies); reminders this many hours before a
+# deadline (input requests and votes).
+PARAAT_ADVICE_URGENT_HOURS = env_int("PARAAT_ADVICE_URGENT_HOURS", 48)
+PARAAT_ADVICE_LONG_TERM_DAYS = env_int("PARAAT_ADVICE_LONG_TERM_DAYS", 28)
+PARAAT_ADVICE_QUORUM = env_float("PARAAT_ADVICE_QUORUM", 0.5)
+PARAAT_ADVICE_REMIND_HOURS = env_int("PARAAT_ADVICE_REMIND_HOURS", 12)
+
 # --- Background tasks (django-tasks; see ADR 0003) ------------------------------------------
 TASKS = {"default": {"BACKEND": env_str("PARAAT_TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
@@ -275,6 +286,11 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "GeographicScopeEnum": "paraat.measures.models.GeographicScope",
         "ConfidentialityEnum": "paraat.accounts.models.Confidentiality",
+        # The advice process: fields called ``kind``, ``status`` or ``to`` carry these.
+        "AdviceStatusEnum": "paraat.advice.models.AdviceStatus",
+        "AdviceRequestKindEnum": "paraat.advice.models.RequestKind",
+        "AdviceFollowUpKindEnum": "paraat.advice.models.FollowUpKind",
+        "AdoptionStatusEnum": "paraat.advice.models.AdoptionStatus",
     },
 }
 

@@ -1,6 +1,7 @@
 """Demo data for the whole site: fictional people, the NL catalog, the knowledge library, real
 OxCGRT data, the societal picture (real NICE, sewage and stringency series; the rest
-synthetic) and the example assessments (with the rights data of the assessment framework)."""
+synthetic), the example assessments (with the rights data of the assessment framework) and the
+advice process (the January 2023 China request replayed, and a synthetic request in progress)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from django.db import transaction
 from paraat.accounts import roles
 from paraat.accounts.models import User
 from paraat.accounts.services import roles_sync, user_create
+from paraat.advice.demo import advice_demo_load
 from paraat.assessments.demo import assessments_demo_load
 from paraat.evidence.demo import knowledge_load
 from paraat.indicators.demo import indicators_demo_load
@@ -21,12 +23,15 @@ from paraat.taxonomies.services import taxonomy_seed
 
 DEMO_PASSWORD = "paraat-demo-wachtwoord"  # noqa: S105 - fictional demo accounts on localhost only
 
-# Fictional people, one per role. Names are invented; no real person is meant.
+# Fictional people, one per role (three committee members, so that a vote can have a minority).
+# Names are invented; no real person is meant.
 DEMO_PEOPLE = [
     ("beheer", "Bea", "Heerkens", "SCP (fictief)", roles.ADMIN),
     ("cpo", "Chris", "Paraat", "SCP (fictief)", roles.CPO),
     ("voorzitter", "Vera", "Zitman", "Universiteit (fictief)", roles.CHAIR),
     ("lid", "Lars", "Idema", "Hogeschool (fictief)", roles.MEMBER),
+    ("lid2", "Noor", "Stemberg", "Gemeente (fictief)", roles.MEMBER),
+    ("lid3", "Daan", "Minderhout", "Adviesbureau (fictief)", roles.MEMBER),
     ("expert", "Eva", "Xpert", "Planbureau (fictief)", roles.EXPERT_MEMBER),
     ("extern", "Erik", "Sterman", "Kennisinstituut (fictief)", roles.EXTERNAL_EXPERT),
     ("kring", "Kim", "Ringma", "Praktijkorganisatie (fictief)", roles.CIRCLE_LEAD),
@@ -70,4 +75,5 @@ def demo_load(*, data_dir: Path | None = None) -> dict[str, object]:
     summary["oxcgrt"] = imported
     summary["indicators"] = indicators_demo_load(data_dir=data_dir)
     summary["assessments"] = assessments_demo_load()
+    summary["advice"] = advice_demo_load()
     return summary

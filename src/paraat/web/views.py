@@ -7,7 +7,13 @@ from django.shortcuts import render
 
 @login_not_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/home.html")
+    from paraat.advice import selectors as advice_selectors
+
+    return render(
+        request,
+        "web/home.html",
+        {"open_advice": advice_selectors.open_with_countdown(user=request.user)},
+    )
 
 
 @login_not_required

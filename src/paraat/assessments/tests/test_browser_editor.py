@@ -145,6 +145,8 @@ def test_keyboard_only_matrix_editing(chromium_browser, live_server, editor_data
     )
 
     # Escape closes the form without saving; the focus returns to the cell.
+    # (Under load the focus may land on the swapped cell a moment later: wait for it.)
+    page.wait_for_function("() => document.activeElement?.getAttribute('data-cell')")
     page.keyboard.press("ArrowDown")
     assert _focused(page)["cell"] == "cell-economy--young-people"
     page.keyboard.press("Space")

@@ -25,7 +25,7 @@ class Command(BaseCommand):
     help = "Run a benchmark; the last output line is a JSON object of its figures."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("name", choices=["oxcgrt", "search", "indicators", "assess"])
+        parser.add_argument("name", choices=["oxcgrt", "search", "indicators", "assess", "dossier"])
         parser.add_argument("--rows", type=int, default=200_000, help="oxcgrt: rows")
         parser.add_argument("--items", type=int, default=100_000, help="search: library size")
         parser.add_argument("--queries", type=int, default=400, help="search: timed queries")
@@ -34,7 +34,7 @@ class Command(BaseCommand):
             default=os.environ.get(
                 "PARAAT_BENCH_POSTGRES_URL", "postgres://postgres@localhost:5432/postgres"
             ),
-            help="search, indicators: PostgreSQL server to create a scratch database on",
+            help="search, indicators, dossier: PostgreSQL server to create a scratch database on",
         )
         parser.add_argument(
             "--renders", type=int, default=60, help="indicators: timed dashboard renders"
@@ -45,6 +45,19 @@ class Command(BaseCommand):
             type=int,
             default=1_000,
             help="assess: samples timed in the pymcdm loop (extrapolated to --samples)",
+        )
+        parser.add_argument("--measures", type=int, default=10, help="dossier: measures")
+        parser.add_argument("--evidence", type=int, default=5_000, help="dossier: evidence items")
+        parser.add_argument("--indicators", type=int, default=40, help="dossier: indicators")
+        parser.add_argument(
+            "--users", type=int, default=30, help="dossier: concurrent users (voting rights)"
+        )
+        parser.add_argument("--runs", type=int, default=10, help="dossier: timed dossier builds")
+        parser.add_argument(
+            "--sqlite-mode",
+            choices=["serial", "threads"],
+            default="serial",
+            help="dossier: users one after another on SQLite (default) or in threads",
         )
         parser.add_argument("--seed", type=int, default=20200101)
         parser.add_argument("--repeat", type=int, default=3)
@@ -58,6 +71,9 @@ class Command(BaseCommand):
             return
         if options["name"] == "assess":
             self._assess(options)
+            return
+        if options["name"] == "dossier":
+            self._dossier(options)
             return
         if options["rows"] < 1 or options["repeat"] < 1:
             raise CommandError("--rows and --repeat must be positive")
@@ -137,6 +153,36 @@ class Command(BaseCommand):
             seed=options["seed"] % 2**32,
             repeat=options["repeat"],
             loop_samples=options["loop_samples"],
+            log=self.stdout.write,
+        )
+        self.stdout.write(json.dumps(result))
+
+    def _dossier(self, options: dict[str, Any]) -> None:
+        from paraat.advice import bench
+
+        sizes = bench.Sizes(
+            measures=options["measures"],
+            evidence=options["evidence"],
+            indicators=options["indicators"],
+            users=options["users"],
+            runs=options["runs"],
+        )
+        if min(sizes.measures, sizes.evidence, sizes.indicators, sizes.runs) < 1:
+            raise CommandError("--measures, --evidence, --indicators and --runs must be positive")
+        if sizes.users < 2:
+            raise CommandError("--users must be at least 2 (a chair and a member)")
+        self.stdout.write(
+            f"dossier: {sizes.measures} measures, {sizes.evidence} evidence items, "
+            f"{sizes.indicators} indicators; dossier_s = slowest of {sizes.runs} builds after a "
+            f"warm-up (target ≤ 2 s); {sizes.users} users commenting, voting and editing at once "
+            "(threads on PostgreSQL; on SQLite "
+            f"{options['sqlite_mode']}); target lost_updates = 0"
+        )
+        result = bench.run(
+            sizes=sizes,
+            seed=options["seed"] % 2**31,
+            postgres_url=options["postgres_url"],
+            sqlite_mode=options["sqlite_mode"],
             log=self.stdout.write,
         )
         self.stdout.write(json.dumps(result))
