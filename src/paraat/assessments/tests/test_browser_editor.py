@@ -48,6 +48,14 @@ def _focused(page) -> dict:
     )
 
 
+def _wait_focus(page, cell: str) -> None:
+    """Wait until the focus is on ``cell`` (after an htmx swap the script moves it back a
+    moment later; a focus that never arrives fails with Playwright's timeout)."""
+    page.wait_for_function(
+        "(cell) => document.activeElement?.getAttribute('data-cell') === cell", arg=cell
+    )
+
+
 def _tab_to_button(page, label: str, limit: int = 80) -> None:
     for _ in range(limit):
         page.keyboard.press("Tab")
@@ -79,19 +87,19 @@ def test_keyboard_only_matrix_editing(chromium_browser, live_server, editor_data
     )
     assert tabbable == ["0", "-1", "-1", "-1"], tabbable
     page.locator(".paraat-ecell__button").first.focus()
-    assert _focused(page)["cell"] == "cell-mental-health--young-people"
+    _wait_focus(page, "cell-mental-health--young-people")
 
     # Arrow keys move between cells.
     page.keyboard.press("ArrowRight")
-    assert _focused(page)["cell"] == "cell-mental-health--travellers"
+    _wait_focus(page, "cell-mental-health--travellers")
     page.keyboard.press("ArrowDown")
-    assert _focused(page)["cell"] == "cell-economy--travellers"
+    _wait_focus(page, "cell-economy--travellers")
     page.keyboard.press("ArrowLeft")
-    assert _focused(page)["cell"] == "cell-economy--young-people"
+    _wait_focus(page, "cell-economy--young-people")
     page.keyboard.press("ArrowUp")
-    assert _focused(page)["cell"] == "cell-mental-health--young-people"
+    _wait_focus(page, "cell-mental-health--young-people")
     page.keyboard.press("ArrowUp")  # the edge: stays
-    assert _focused(page)["cell"] == "cell-mental-health--young-people"
+    _wait_focus(page, "cell-mental-health--young-people")
 
     # Enter opens the cell form in a dialog, focus on the first effect choice.
     page.keyboard.press("Enter")
@@ -145,16 +153,14 @@ def test_keyboard_only_matrix_editing(chromium_browser, live_server, editor_data
     )
 
     # Escape closes the form without saving; the focus returns to the cell.
-    # (Under load the focus may land on the swapped cell a moment later: wait for it.)
-    page.wait_for_function("() => document.activeElement?.getAttribute('data-cell')")
     page.keyboard.press("ArrowDown")
-    assert _focused(page)["cell"] == "cell-economy--young-people"
+    _wait_focus(page, "cell-economy--young-people")
     page.keyboard.press("Space")
     dialog.locator("form").wait_for()
     page.keyboard.press("ArrowDown")
     page.keyboard.press("Escape")
     page.wait_for_function("() => !document.getElementById('cell-dialog').open")
-    assert _focused(page)["cell"] == "cell-economy--young-people"
+    _wait_focus(page, "cell-economy--young-people")
     assert Judgement.objects.count() == 1
 
     # Mark this cell unknown: the last effect choice ("? onbekend").
@@ -173,7 +179,7 @@ def test_keyboard_only_matrix_editing(chromium_browser, live_server, editor_data
     not_assessed = page.locator("#cell-economy--travellers")
     assert "— niet beoordeeld" in " ".join(not_assessed.inner_text().split())
     assert not_assessed.get_attribute("data-state") == "not_assessed"
-    assert _focused(page)["cell"] == "cell-economy--young-people"
+    _wait_focus(page, "cell-economy--young-people")
 
     # A validation error stays in the dialog, next to the field.
     page.keyboard.press("ArrowRight")
