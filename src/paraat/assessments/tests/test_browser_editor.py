@@ -56,6 +56,11 @@ def _wait_focus(page, cell: str) -> None:
     )
 
 
+def _wait_in_dialog(page) -> None:
+    """Wait until the script has moved the focus into the opened cell form."""
+    page.wait_for_function("() => !!document.activeElement?.closest('#cell-dialog form')")
+
+
 def _tab_to_button(page, label: str, limit: int = 80) -> None:
     for _ in range(limit):
         page.keyboard.press("Tab")
@@ -105,9 +110,10 @@ def test_keyboard_only_matrix_editing(chromium_browser, live_server, editor_data
     page.keyboard.press("Enter")
     dialog = page.locator("#cell-dialog")
     dialog.locator("form").wait_for()
+    _wait_in_dialog(page)
     assert dialog.evaluate("d => d.open")
     assert dialog.get_by_role("heading", name="Mentale gezondheid × Jongeren").is_visible()
-    assert _focused(page)["name"] == "effect"
+    page.wait_for_function("() => document.activeElement?.name === 'effect'")
     unlabelled = page.evaluate(
         """() => [...document.querySelectorAll('#cell-dialog input:not([type=hidden]),'
                  + ' #cell-dialog select, #cell-dialog textarea')]
@@ -132,7 +138,7 @@ def test_keyboard_only_matrix_editing(chromium_browser, live_server, editor_data
     cell.get_by_text("middelgroot negatief").wait_for()
     assert "−− middelgroot negatief" in " ".join(cell.inner_text().split())
     assert "zekerheid: redelijk" in cell.inner_text()
-    assert not dialog.evaluate("d => d.open")
+    page.wait_for_function("() => !document.getElementById('cell-dialog').open")
     page.wait_for_function(
         "() => document.activeElement.getAttribute('data-cell') === "
         "'cell-mental-health--young-people'"
@@ -157,6 +163,7 @@ def test_keyboard_only_matrix_editing(chromium_browser, live_server, editor_data
     _wait_focus(page, "cell-economy--young-people")
     page.keyboard.press("Space")
     dialog.locator("form").wait_for()
+    _wait_in_dialog(page)
     page.keyboard.press("ArrowDown")
     page.keyboard.press("Escape")
     page.wait_for_function("() => !document.getElementById('cell-dialog').open")
@@ -166,6 +173,7 @@ def test_keyboard_only_matrix_editing(chromium_browser, live_server, editor_data
     # Mark this cell unknown: the last effect choice ("? onbekend").
     page.keyboard.press("Enter")
     dialog.locator("form").wait_for()
+    _wait_in_dialog(page)
     for _ in range(7):
         page.keyboard.press("ArrowDown")
     assert _focused(page)["value"] == "unknown"
@@ -185,6 +193,7 @@ def test_keyboard_only_matrix_editing(chromium_browser, live_server, editor_data
     page.keyboard.press("ArrowRight")
     page.keyboard.press("Enter")
     dialog.locator("form").wait_for()
+    _wait_in_dialog(page)
     _tab_to_button(page, "Opslaan")
     page.keyboard.press("Enter")
     dialog.locator("#field-effect .errorlist").wait_for()
@@ -240,6 +249,7 @@ def test_evidence_picker_searches_the_library(chromium_browser, live_server, edi
     page.keyboard.press("Enter")
     dialog = page.locator("#cell-dialog")
     dialog.locator("form").wait_for()
+    _wait_in_dialog(page)
     page.keyboard.press("ArrowDown")  # middelgroot negatief
     search = dialog.get_by_label("Zoek in de kennisbibliotheek (sleutel of titel)")
     search.focus()
