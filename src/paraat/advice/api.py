@@ -19,11 +19,9 @@ The rules are those of the pages:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -65,12 +63,11 @@ from paraat.advice.models import (
     Severity,
     VoteChoice,
 )
+from paraat.api.exceptions import call_service
 from paraat.api.parsers import SafeJSONParser
 from paraat.assessments import selectors as assessment_selectors
 from paraat.evidence.models import Direction, InterestsStatus
 from paraat.measures import selectors as measure_selectors
-
-T = TypeVar("T")
 
 KEY_REGEX = "[-a-zA-Z0-9_]+"
 TEXT_MAX = services.TEXT_MAX
@@ -86,8 +83,11 @@ PARSERS = [SafeJSONParser, FormParser, MultiPartParser]
 
 def _moment(value: dt.datetime) -> None:
     """Moments far outside the process's range would overflow date arithmetic (a 500)."""
-    if not 1900 <= value.year <= 2200:
-        raise serializers.ValidationError(_("Kies een moment tussen 1900 en 2200."))
+    low, high = services.YEARS
+    if not low <= value.year <= high:
+        raise serializers.ValidationError(
+            _("Geef een moment tussen %(a)s en %(b)s.") % {"a": low, "b": high}
+        )
 
 
 def _text(*, max_length: int = TEXT_MAX, required: bool = True, **kwargs: Any) -> Any:
@@ -120,20 +120,6 @@ def _blank(choices: Any) -> list[Any]:
 
 
 # --- errors --------------------------------------------------------------------------------------
-
-
-def _messages(exc: DjangoValidationError) -> Any:
-    return exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-
-
-def _call(function: Callable[..., T], /, **kwargs: Any) -> T:
-    """Run a service: its ``ValidationError`` is a 400 by field, ``PermissionDenied`` a 403."""
-    try:
-        return function(**kwargs)
-    except DjangoPermissionDenied as exc:
-        raise PermissionDenied(str(exc) or None) from exc
-    except DjangoValidationError as exc:
-        raise ValidationError(_messages(exc)) from exc
 
 
 def _parse(serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:  # type: ignore[type-arg]
@@ -1000,7 +986,7 @@ class AdviceRequestViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
                 raise ValidationError(
                     {"assessment": [_("Onbekende afweging: %(k)s") % {"k": data["assessment"]}]}
                 ) from None
-        created = _call(
+        created = call_service(
             services.advice_request_create,
             data=services.RequestData(
                 title=data["title"],
@@ -1034,7 +1020,7 @@ class AdviceRequestViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
         """Move the request to another status (see ``moves`` in the request)."""
         advice = self._request(key)
         data = _parse(TransitionSerializer, request.data)
-        _call(
+        call_service(
             services.advice_transition,
             request=advice,
             to=data["to"],
@@ -1072,7 +1058,7 @@ class AdviceRequestViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
             recipient = user_get(username=data["recipient"])
             if recipient is None:
                 raise ValidationError({"recipient": [_("Onbekende gebruiker.")]})
-        row, token = _call(
+        row, token = call_service(
             services.input_request_create,
             request=advice,
             data=services.InputRequestData(
@@ -1106,7 +1092,7 @@ class AdviceRequestViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
         row = selectors.input_request_get(request=advice, pk=int(pk or 0))
         if row is None:
             raise NotFound(_("Uitvraag niet gevonden."))
-        _call(services.input_request_revoke, input_request=row, actor=self.user)
+        call_service(services.input_request_revoke, input_request=row, actor=self.user)
         fresh = selectors.input_request_get(request=advice, pk=row.pk)
         assert fresh is not None
         return Response(_input_row(fresh))
@@ -1151,7 +1137,7 @@ class AdviceRequestViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
     ) -> Response:
         before = selectors.revision_latest(request=advice)
         try:
-            revision = _call(
+            revision = call_service(
                 services.advice_revision_save,
                 request=advice,
                 sections=sections,
@@ -1286,7 +1272,7 @@ class AdviceRequestViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
             thread = selectors.comment_thread_get(request=advice, pk=data["thread"])
             if thread is None:
                 raise ValidationError({"thread": [_("Onbekende draad.")]})
-        comment = _call(
+        comment = call_service(
             services.comment_add,
             request=advice,
             actor=self.user,
@@ -1313,7 +1299,7 @@ class AdviceRequestViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
         assignee = user_get(username=data["assignee"])
         if assignee is None:
             raise ValidationError({"assignee": [_("Onbekende gebruiker.")]})
-        assignment = _call(
+        assignment = call_service(
             services.assignment_create,
             request=advice,
             actor=self.user,
@@ -1336,7 +1322,7 @@ class AdviceRequestViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
         assignment = selectors.assignment_get(request=advice, pk=int(pk or 0))
         if assignment is None:
             raise NotFound(_("Taak niet gevonden."))
-        done = _call(services.assignment_done, assignment=assignment, actor=self.user)
+        done = call_service(services.assignment_done, assignment=assignment, actor=self.user)
         return Response(_assignment_row(done))
 
     # -- decision --
@@ -1357,7 +1343,7 @@ class AdviceRequestViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
                 [_round_row(r, self.user) for r in selectors.decision_rounds(request=advice)]
             )
         data = _parse(RoundOpenSerializer, request.data)
-        round_ = _call(
+        round_ = call_service(
             services.decision_round_open,
             request=advice,
             actor=self.user,
@@ -1410,7 +1396,7 @@ class AdviceRequestViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
                     choice=answer["choice"], reason=answer["reason"], statement=statement
                 )
             )
-        votes = _call(services.vote_cast, round_=round_, voter=self.user, answers=answers)
+        votes = call_service(services.vote_cast, round_=round_, voter=self.user, answers=answers)
         return Response(
             {"votes": len(votes), "counted": bool(votes and votes[0].counted)},
             status=status.HTTP_201_CREATED,
@@ -1427,7 +1413,7 @@ class AdviceRequestViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
         self._require("close_vote")
         round_ = self._open_round(advice)
         data = _parse(RoundCloseSerializer, request.data)
-        decision = _call(
+        decision = call_service(
             services.decision_round_close,
             round_=round_,
             actor=self.user,
@@ -1442,7 +1428,7 @@ class AdviceRequestViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
     def sign_off(self, request: Request, key: str | None = None) -> Response:
         """The chair signs the adopted version (after the chairs' alignment)."""
         advice = self._request(key)
-        signed = _call(services.advice_sign_off, request=advice, actor=self.user)
+        signed = call_service(services.advice_sign_off, request=advice, actor=self.user)
         return Response(
             {
                 "revision": signed.revision.number,
@@ -1463,7 +1449,7 @@ class AdviceRequestViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
         advice = self._request(key)
         self._require("sign_off")
         data = _parse(DispatchSerializer, request.data)
-        job = _call(
+        job = call_service(
             tasks.dispatch_start,
             request=advice,
             actor=self.user,
@@ -1484,7 +1470,7 @@ class AdviceRequestViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
         """Lift the embargo: the advice becomes public (``/api/v1/advice/published/``)."""
         advice = self._request(key)
         data = _parse(PublishSerializer, request.data)
-        publication = _call(
+        publication = call_service(
             services.advice_publish, request=advice, actor=self.user, url=data["url"]
         )
         return Response(
@@ -1511,7 +1497,7 @@ class AdviceRequestViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
             self._require("view_drafts")
             return Response([_reflection_row(r) for r in selectors.reflections(request=advice)])
         data = _parse(ReflectionCreateSerializer, request.data)
-        reflection = _call(
+        reflection = call_service(
             services.reflection_add,
             request=advice,
             actor=self.user,
@@ -1541,7 +1527,7 @@ class AdviceRequestViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
                 ]
             )
         data = _parse(CabinetResponseCreateSerializer, request.data)
-        response = _call(
+        response = call_service(
             services.cabinet_response_record,
             request=advice,
             actor=self.user,
@@ -1574,7 +1560,7 @@ class AdviceRequestViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
         if request.method == "GET":
             return Response([_follow_up_row(f) for f in selectors.follow_ups(request=advice)])
         data = _parse(FollowUpCreateSerializer, request.data)
-        item = _call(
+        item = call_service(
             services.follow_up_add,
             request=advice,
             actor=self.user,
@@ -1668,7 +1654,7 @@ class AdviceInputRespondView(APIView):
             raise ValidationError(
                 {"groups": [_("Onbekende groep: %(k)s") % {"k": ", ".join(missing)}]}
             )
-        response = _call(
+        response = call_service(
             services.input_response_submit,
             input_request=row,
             data=services.ResponseData(

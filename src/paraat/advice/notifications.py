@@ -18,7 +18,18 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from paraat.accounts.models import Confidentiality, User
+from paraat.accounts.models import User
+from paraat.advice import selectors, workflow
+from paraat.advice.models import (
+    AdviceRequest,
+    Assignment,
+    CabinetResponse,
+    DecisionRound,
+    Dispatch,
+    FollowUp,
+    InputRequest,
+    InputResponse,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -27,10 +38,8 @@ def _url(path: str) -> str:
     return settings.PARAAT_SITE_URL.rstrip("/") + path
 
 
-def _title(request: object) -> str:
-    if getattr(request, "confidentiality", "") == Confidentiality.CONFIDENTIAL:
-        return _("een vertrouwelijke adviesaanvraag")
-    return f"‘{getattr(request, 'title', '')}’"
+def _title(request: AdviceRequest) -> str:
+    return selectors.request_name(request, quoted=True)
 
 
 def _when(moment: object) -> str:
@@ -58,10 +67,7 @@ def _staff_addresses() -> list[str]:
     return [u.email for u in users if u.email]
 
 
-def input_request_sent(*, input_request: object, token: str) -> None:
-    from paraat.advice.models import InputRequest
-
-    assert isinstance(input_request, InputRequest)
+def input_request_sent(*, input_request: InputRequest, token: str) -> None:
     link = _url(reverse("advice:input-respond", kwargs={"token": token}))
     body = _(
         "Beste %(name)s,\n\nHet Maatschappelijk Impact Team vraagt uw input bij %(title)s.\n"
@@ -76,10 +82,7 @@ def input_request_sent(*, input_request: object, token: str) -> None:
     _send(_("Uitvraag van het MIT"), body, [input_request.recipient_email])
 
 
-def input_reminder(*, input_request: object, token: str) -> None:
-    from paraat.advice.models import InputRequest
-
-    assert isinstance(input_request, InputRequest)
+def input_reminder(*, input_request: InputRequest, token: str) -> None:
     link = _url(reverse("advice:input-respond", kwargs={"token": token}))
     body = _(
         "Beste %(name)s,\n\nHerinnering: het MIT ontvangt uw input bij %(title)s graag vóór "
@@ -93,10 +96,7 @@ def input_reminder(*, input_request: object, token: str) -> None:
     _send(_("Herinnering: uitvraag van het MIT"), body, [input_request.recipient_email])
 
 
-def input_response_received(*, response: object) -> None:
-    from paraat.advice.models import InputResponse
-
-    assert isinstance(response, InputResponse)
+def input_response_received(*, response: InputResponse) -> None:
     request = response.input_request.request
     body = _("Er is input ontvangen bij %(title)s.\n\n%(link)s\n") % {
         "title": _title(request),
@@ -105,10 +105,7 @@ def input_response_received(*, response: object) -> None:
     _send(_("Input ontvangen"), body, _staff_addresses())
 
 
-def assignment_created(*, assignment: object) -> None:
-    from paraat.advice.models import Assignment
-
-    assert isinstance(assignment, Assignment)
+def assignment_created(*, assignment: Assignment) -> None:
     body = _("U heeft een taak bij %(title)s: %(task)s\n\n%(link)s\n") % {
         "title": _title(assignment.request),
         "task": assignment.task,
@@ -117,11 +114,7 @@ def assignment_created(*, assignment: object) -> None:
     _send(_("Nieuwe taak in het adviesproces"), body, [assignment.assignee.email])
 
 
-def vote_opened(*, round_: object) -> None:
-    from paraat.advice import workflow
-    from paraat.advice.models import DecisionRound
-
-    assert isinstance(round_, DecisionRound)
+def vote_opened(*, round_: DecisionRound) -> None:
     body = _("De stemming over %(title)s is geopend tot %(closes)s.\n\n%(link)s\n") % {
         "title": _title(round_.request),
         "closes": _when(round_.closes_at),
@@ -130,10 +123,7 @@ def vote_opened(*, round_: object) -> None:
     _send(_("Stemming geopend"), body, [u.email for u in workflow.voters()])
 
 
-def vote_reminder(*, round_: object, users: Sequence[User]) -> None:
-    from paraat.advice.models import DecisionRound
-
-    assert isinstance(round_, DecisionRound)
+def vote_reminder(*, round_: DecisionRound, users: Sequence[User]) -> None:
     body = _("Herinnering: de stemming over %(title)s sluit op %(closes)s.\n\n%(link)s\n") % {
         "title": _title(round_.request),
         "closes": _when(round_.closes_at),
@@ -142,10 +132,7 @@ def vote_reminder(*, round_: object, users: Sequence[User]) -> None:
     _send(_("Herinnering: stemming"), body, [u.email for u in users])
 
 
-def advice_dispatched(*, dispatch: object) -> None:
-    from paraat.advice.models import Dispatch
-
-    assert isinstance(dispatch, Dispatch)
+def advice_dispatched(*, dispatch: Dispatch) -> None:
     body = _("%(title)s is verzonden aan %(to)s en staat onder embargo.\n\n%(link)s\n") % {
         "title": _title(dispatch.request),
         "to": dispatch.recipient,
@@ -154,15 +141,11 @@ def advice_dispatched(*, dispatch: object) -> None:
     _send(_("Advies verzonden"), body, _staff_addresses())
 
 
-def cabinet_response_recorded(*, response: object) -> None:
-    from paraat.advice.models import CabinetResponse
-
-    assert isinstance(response, CabinetResponse)
+def cabinet_response_recorded(*, response: CabinetResponse) -> None:
     body = _("De kabinetsreactie op %(title)s is vastgelegd.\n\n%(link)s\n") % {
         "title": _title(response.request),
         "link": _url(reverse("advice:detail", kwargs={"key": response.request.key})),
     }
-    from paraat.advice import workflow
 
     _send(
         _("Kabinetsreactie vastgelegd"),
@@ -171,10 +154,7 @@ def cabinet_response_recorded(*, response: object) -> None:
     )
 
 
-def follow_up_recorded(*, follow_up: object) -> None:
-    from paraat.advice.models import FollowUp
-
-    assert isinstance(follow_up, FollowUp)
+def follow_up_recorded(*, follow_up: FollowUp) -> None:
     body = _("Nieuwe opvolging bij %(title)s: %(what)s\n\n%(link)s\n") % {
         "title": _title(follow_up.request),
         "what": follow_up.title,

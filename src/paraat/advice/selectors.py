@@ -163,9 +163,9 @@ def timeline(*, request: AdviceRequest, now: dt.datetime | None = None) -> Timel
         phases=stays,
         hours=hours,
         total_hours=sum(hours.values()),
-        countdown=None
-        if sent is not None or workflow.status_of(request) == S.WITHDRAWN
-        else phases.countdown(deadline=request.deadline, now=moment),
+        countdown=deadline_countdown(
+            request=request, status=history[-1][0] if history else None, now=moment
+        ),
         met_deadline=None if sent is None else sent <= request.deadline,
     )
 
@@ -187,25 +187,26 @@ def open_with_countdown(
     """Requests still running (not yet sent or withdrawn), the most urgent first, each with
     its deadline countdown: for the start page of the secretariat and the committee."""
     moment = now or timezone.now()
-    running = advice_list(user=user).exclude(current_status__in=list(workflow.AFTER_DISPATCH))
-    rows = [
-        {
-            "request": r,
-            "status": workflow.status_of(r),
-            "countdown": phases.countdown(deadline=r.deadline, now=moment),
-        }
-        for r in running.order_by("deadline")[:limit]
-    ]
+    rows = []
+    for r in _running(user=user).order_by("deadline")[:limit]:
+        status = workflow.status_of(r)
+        rows.append(
+            {
+                "request": r,
+                "status": status,
+                "countdown": deadline_countdown(request=r, status=status, now=moment),
+            }
+        )
     return rows
 
 
+def _running(*, user: AnyUser) -> QuerySet[AdviceRequest]:
+    """Requests whose deadline still runs: not yet sent, not withdrawn."""
+    return advice_list(user=user).exclude(current_status__in=list(workflow.AFTER_DISPATCH))
+
+
 def overdue_requests(*, user: AnyUser, now: dt.datetime | None = None) -> list[AdviceRequest]:
-    moment = now or timezone.now()
-    return [
-        r
-        for r in advice_list(user=user).filter(deadline__lt=moment)
-        if workflow.status_of(r) not in workflow.AFTER_DISPATCH
-    ]
+    return list(_running(user=user).filter(deadline__lt=now or timezone.now()))
 
 
 # --- text, diffs, comments -------------------------------------------------------------------
@@ -626,13 +627,20 @@ def public_view(*, request: AdviceRequest) -> dict[str, Any]:
     }
 
 
-def register_rows(*, user: AnyUser, public: bool) -> list[dict[str, Any]]:
-    """The register of all advice: name, asked or unasked, type, the key dates."""
-    qs = public_list() if public else advice_list(user=user)
+def register_rows(*, public: bool, user: AnyUser | None = None) -> list[dict[str, Any]]:
+    """The register of all advice: name, asked or unasked, type, the key dates (``user``:
+    whose staff register; the public register needs none)."""
+    qs = public_list() if public else advice_list(user=user or _anonymous())
+    first_response = Prefetch(
+        "cabinet_responses",
+        queryset=CabinetResponse.objects.order_by("date", "pk"),
+        to_attr="responses_by_date",
+    )
     rows = []
-    for request in qs.select_related("publication", "dispatch"):
+    for request in qs.select_related("publication", "dispatch").prefetch_related(first_response):
         dispatch = getattr(request, "dispatch", None)
         publication = getattr(request, "publication", None)
+        responses = request.responses_by_date  # type: ignore[attr-defined]
         rows.append(
             {
                 "request": request,
@@ -642,7 +650,7 @@ def register_rows(*, user: AnyUser, public: bool) -> list[dict[str, Any]]:
                 "deadline": request.deadline,
                 "sent_at": dispatch.sent_at if dispatch else None,
                 "published_at": publication.published_at if publication else None,
-                "cabinet_response": request.cabinet_responses.order_by("date").first(),
+                "cabinet_response": responses[0] if responses else None,
             }
         )
     return rows
@@ -650,7 +658,7 @@ def register_rows(*, user: AnyUser, public: bool) -> list[dict[str, Any]]:
 
 def milestones(*, public: bool, user: AnyUser | None = None) -> list[dict[str, Any]]:
     """Dated milestones (received, sent, published, cabinet response) for the timeline."""
-    rows = register_rows(user=user or _anonymous(), public=public)
+    rows = register_rows(user=user, public=public)
     out = []
     for row in rows:
         request = row["request"]
@@ -681,6 +689,14 @@ def _anonymous() -> AnyUser:
 
 def confidential(request: AdviceRequest) -> bool:
     return request.confidentiality == Confidentiality.CONFIDENTIAL
+
+
+def request_name(request: AdviceRequest, *, quoted: bool = False) -> str:
+    """How mails and items made from a request name it: never a confidential request's
+    title (``quoted``: the title between quotes, as in a sentence)."""
+    if confidential(request):
+        return str(_("een vertrouwelijke adviesaanvraag"))
+    return f"‘{request.title}’" if quoted else request.title
 
 
 # --- the public timeline ---------------------------------------------------------------------

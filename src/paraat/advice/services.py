@@ -466,13 +466,6 @@ class ResponseData:
     declared_interests: str = ""
 
 
-def _request_name(request: AdviceRequest) -> str:
-    """How items made from a request name it: never a confidential request's title."""
-    if request.confidentiality == Confidentiality.CONFIDENTIAL:
-        return str(_("een vertrouwelijke adviesaanvraag"))
-    return request.title
-
-
 def _synthetic_suffix(request: AdviceRequest) -> str:
     """Library items made from a synthetic (demo) request say so in their title."""
     if request.is_synthetic and "synthetisch" not in request.title.lower():
@@ -526,7 +519,7 @@ def input_response_submit(
                 if item_type == "practice_signal"
                 else _("Kennisnotitie"),
                 "who": row.organisation or row.recipient_name,
-                "title": _request_name(request),
+                "title": selectors.request_name(request),
             }
             + _synthetic_suffix(request),
             authors=(row.recipient_name,),

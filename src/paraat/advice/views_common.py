@@ -5,6 +5,7 @@ cells and stored files. Parsing and rendering only; reads go through ``advice.se
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -13,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from paraat.accounts.models import User
@@ -102,6 +104,23 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 def csv_safe(value: str) -> str:
     """Keep spreadsheet programs from reading a cell as a formula (CSV injection)."""
     return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def csv_response(filename: str, header: list[str], rows: list[list[Any]]) -> HttpResponse:
+    """A CSV download; every cell guarded by ``csv_safe``, booleans as true/false."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    writer = csv.writer(response)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(
+            [
+                ("true" if value else "false") if isinstance(value, bool) else csv_safe(str(value))
+                for value in row
+            ]
+        )
+    return response
 
 
 def file_response(

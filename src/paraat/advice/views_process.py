@@ -9,7 +9,6 @@ because ``request`` is the HTTP request there.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from typing import Any
 
@@ -21,7 +20,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -40,7 +38,7 @@ from paraat.advice.forms_process import (
 from paraat.advice.models import AdviceRequest, AdviceStatus
 from paraat.advice.views_common import (
     advice_or_404,
-    csv_safe,
+    csv_response,
     form_action,
     form_errors,
     may,
@@ -135,30 +133,25 @@ def _local(moment: dt.datetime | None) -> str:
 
 
 def _register_csv(rows: list[dict[str, Any]]) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = content_disposition_header(
-        True, f"paraat-adviesregister-{stamp}.csv"
-    )
-    writer = csv.writer(response, lineterminator="\r\n")
-    writer.writerow([str(label) for label in _REGISTER_HEADER])
-    for row in rows:
-        advice = row["request"]
-        response_row = row["cabinet_response"]
-        writer.writerow(
+    return csv_response(
+        f"paraat-adviesregister-{stamp}.csv",
+        [str(label) for label in _REGISTER_HEADER],
+        [
             [
-                csv_safe(advice.title),
+                row["request"].title,
                 _("gevraagd") if row["asked"] else _("ongevraagd"),
-                advice.get_kind_display(),
+                row["request"].get_kind_display(),
                 _local(row["received_at"]),
                 _local(row["deadline"]),
                 _local(row["sent_at"]),
                 _local(row["published_at"]),
-                response_row.date.isoformat() if response_row else "",
+                row["cabinet_response"].date.isoformat() if row["cabinet_response"] else "",
                 str(_status(row["status"]).label),
             ]
-        )
-    return response
+            for row in rows
+        ],
+    )
 
 
 def advice_register(request: HttpRequest) -> HttpResponse:

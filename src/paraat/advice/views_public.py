@@ -13,7 +13,6 @@ hospital series is read the same way, so only a public indicator is shown.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import math
 import re
@@ -22,7 +21,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.contrib.auth.models import AnonymousUser
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -40,7 +38,7 @@ from paraat.advice.models import (
     Requester,
     RequestKind,
 )
-from paraat.advice.views_common import csv_safe, file_response, label
+from paraat.advice.views_common import csv_response, file_response, label
 
 # --- plain text as blocks ----------------------------------------------------------------------
 
@@ -112,10 +110,6 @@ REGISTER_COLUMNS = [
 """The open-data columns of the register, the same in CSV and JSON."""
 
 
-def _anonymous() -> AnonymousUser:
-    return AnonymousUser()
-
-
 def _moment(value: dt.datetime | None) -> str:
     return timezone.localtime(value).isoformat() if value else ""
 
@@ -123,7 +117,7 @@ def _moment(value: dt.datetime | None) -> str:
 def _register() -> list[dict[str, Any]]:
     """The public register rows with labels and open-data values."""
     rows = []
-    for row in selectors.register_rows(user=_anonymous(), public=True):
+    for row in selectors.register_rows(public=True):
         advice: AdviceRequest = row["request"]
         response = row["cabinet_response"]
         status = str(row["status"])
@@ -156,22 +150,6 @@ def _register() -> list[dict[str, Any]]:
     return rows
 
 
-def _csv_cell(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return csv_safe(str(value))  # a spreadsheet must not read a title as a formula
-
-
-def _csv_response(filename: str, header: list[str], rows: list[list[Any]]) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    response["X-Content-Type-Options"] = "nosniff"
-    writer = csv.writer(response)
-    writer.writerow(header)
-    writer.writerows([[_csv_cell(v) for v in row] for row in rows])
-    return response
-
-
 @login_not_required
 @require_safe
 def advice_list(request: HttpRequest) -> HttpResponse:
@@ -180,7 +158,7 @@ def advice_list(request: HttpRequest) -> HttpResponse:
     fmt = request.GET.get("format", "")
     stamp = timezone.localdate().isoformat()
     if fmt == "csv":
-        return _csv_response(
+        return csv_response(
             f"paraat-adviesregister-{stamp}.csv",
             REGISTER_COLUMNS,
             [[row["open"][c] for c in REGISTER_COLUMNS] for row in rows],
@@ -337,7 +315,7 @@ def advice_timeline(request: HttpRequest) -> HttpResponse:
             ]
             for row in timeline.rows()
         ]
-        return _csv_response(
+        return csv_response(
             f"paraat-adviezen-tijdlijn-{timezone.localdate().isoformat()}.csv",
             ["date", "hospital_admissions_7d_avg", "milestones"],
             rows,

@@ -21,6 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from paraat.accounts.models import Confidentiality
+from paraat.api.exceptions import validation_detail
 from paraat.assessments import permissions, selectors, services, tasks
 from paraat.assessments.forms import judgement_values
 from paraat.assessments.models import (
@@ -37,10 +38,6 @@ from paraat.evidence.models import Certainty
 
 def _blank(choices: Any) -> list[Any]:
     return [("", ""), *choices]
-
-
-def _messages(exc: DjangoValidationError) -> Any:
-    return exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
 
 
 def _summary(assessment: Assessment) -> dict[str, Any]:
@@ -269,7 +266,7 @@ class AssessmentViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
                 confidentiality=confidentiality,
             )
         except DjangoValidationError as exc:
-            raise ValidationError(_messages(exc)) from exc
+            raise ValidationError(validation_detail(exc)) from exc
         return Response(_summary(assessment), status=status.HTTP_201_CREATED)
 
     @extend_schema(request=JudgementSerializer, responses={200: JudgementSerializer})
@@ -293,7 +290,7 @@ class AssessmentViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
                 **judgement_values(data, evidence="evidence", fiche_cells="fiche_cells"),
             )
         except DjangoValidationError as exc:
-            raise ValidationError(_messages(exc)) from exc
+            raise ValidationError(validation_detail(exc)) from exc
         return Response(serializer.data)
 
     @extend_schema(
@@ -344,7 +341,7 @@ class AssessmentViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
                 note=data["note"],
             )
         except DjangoValidationError as exc:
-            raise ValidationError(_messages(exc)) from exc
+            raise ValidationError(validation_detail(exc)) from exc
         return Response(
             {
                 "number": version.number,

@@ -22,6 +22,7 @@ from rest_framework.response import Response
 
 from paraat.accounts.models import Confidentiality
 from paraat.accounts.selectors import filter_visible
+from paraat.api.exceptions import validation_detail
 from paraat.evidence import selectors, services
 from paraat.evidence.exports import EXPORT_FORMATS
 from paraat.evidence.models import (
@@ -260,7 +261,7 @@ class EvidenceViewSet(
                 submitted_by=self.request.user,  # type: ignore[arg-type]
             )
         except DjangoValidationError as exc:
-            raise ValidationError(_messages(exc)) from exc
+            raise ValidationError(validation_detail(exc)) from exc
 
     def perform_update(self, serializer: EvidenceSerializer) -> None:
         assert serializer.instance is not None
@@ -271,7 +272,7 @@ class EvidenceViewSet(
                 data=serializer.to_data(base if serializer.partial else None),
             )
         except DjangoValidationError as exc:
-            raise ValidationError(_messages(exc)) from exc
+            raise ValidationError(validation_detail(exc)) from exc
 
     @extend_schema(request=EvidenceLinkSerializer, responses={201: EvidenceLinkSerializer})
     @action(detail=True, methods=["post"])
@@ -312,7 +313,7 @@ class EvidenceViewSet(
                 user=user,  # type: ignore[arg-type]
             )
         except DjangoValidationError as exc:
-            raise ValidationError(_messages(exc)) from exc
+            raise ValidationError(validation_detail(exc)) from exc
         return Response({"id": link.pk, **serializer.data}, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -329,10 +330,6 @@ class EvidenceViewSet(
         if file_format not in EXPORT_FORMATS:
             raise ValidationError({"export_format": [f"Kies uit: {', '.join(EXPORT_FORMATS)}"]})
         return export_response(request, request.query_params, file_format)
-
-
-def _messages(exc: DjangoValidationError) -> Any:
-    return exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
 
 
 _FICHE_RESPONSE = inline_serializer(
