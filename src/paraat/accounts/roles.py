@@ -11,6 +11,12 @@ from dataclasses import dataclass
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from paraat.activation import permissions as activation_perms
+from paraat.exercises import permissions as exercises_perms
+from paraat.network import permissions as network_perms
+from paraat.panels import permissions as panels_perms
+from paraat.preparedness import permissions as preparedness_perms
+
 
 @dataclass(frozen=True)
 class Role:
@@ -116,6 +122,30 @@ MANAGE_ADVICE = (
     "advice.record_cabinet_response",
 )
 
+# Network, citizens' panel, standby, activation and exercises (issue 7): each app names its
+# permissions by what a role does in its ``permissions`` module.
+_STANDBY_MANAGE = (
+    *network_perms.MANAGE,
+    *panels_perms.MANAGE,
+    *preparedness_perms.MANAGE,
+    *activation_perms.MANAGE,
+    *exercises_perms.MANAGE,
+)
+_STANDBY_READ = (
+    *network_perms.READ,
+    *panels_perms.READ,
+    *preparedness_perms.READ,
+    *activation_perms.READ,
+    *exercises_perms.READ,
+)
+_STANDBY_ADMIN = (
+    *network_perms.ADMIN,
+    *panels_perms.ADMIN,
+    *preparedness_perms.ADMIN,
+    *activation_perms.ADMIN,
+    *exercises_perms.ADMIN,
+)
+
 ADMIN = "beheerder"
 CPO = "cpo-secretariaat"
 CHAIR = "voorzitter"
@@ -147,6 +177,7 @@ ROLES: tuple[Role, ...] = (
             "accounts.add_accessgrant",
             "accounts.view_accessgrant",
             "jobs.view_job",
+            *_STANDBY_ADMIN,
         ),
     ),
     Role(
@@ -165,6 +196,8 @@ ROLES: tuple[Role, ...] = (
             "accounts.add_accessgrant",
             "accounts.view_accessgrant",
             "jobs.view_job",
+            *_STANDBY_MANAGE,
+            *_STANDBY_READ,
         ),
     ),
     Role(
@@ -178,6 +211,7 @@ ROLES: tuple[Role, ...] = (
             *_COMMITTEE_ADVICE,
             "advice.add_advicerevision",
             "advice.sign_off_advice",
+            *_STANDBY_READ,
         ),
         True,
     ),
@@ -185,14 +219,20 @@ ROLES: tuple[Role, ...] = (
         MEMBER,
         _("Commissielid"),
         _("Lid met stemrecht."),
-        (*_READ_CATALOG, *_COMMITTEE_ADVICE, "advice.add_advicerevision"),
+        (*_READ_CATALOG, *_COMMITTEE_ADVICE, "advice.add_advicerevision", *_STANDBY_READ),
         True,
     ),
     Role(
         EXPERT_MEMBER,
         _("Expertlid"),
         _("Expertlid namens een planbureau of instituut; adviseert zonder stem."),
-        (*_READ_CATALOG, *_CONTRIBUTE_EVIDENCE, "evidence.review_fiche", *_COMMITTEE_ADVICE),
+        (
+            *_READ_CATALOG,
+            *_CONTRIBUTE_EVIDENCE,
+            "evidence.review_fiche",
+            *_COMMITTEE_ADVICE,
+            *_STANDBY_READ,
+        ),
     ),
     Role(
         EXTERNAL_EXPERT,
@@ -215,6 +255,7 @@ ROLES: tuple[Role, ...] = (
             *_VIEW_ADVICE,
             "advice.add_advicerequest",
             "advice.record_cabinet_response",
+            *activation_perms.DECIDE,
         ),
     ),
     Role(

@@ -55,6 +55,11 @@ INSTALLED_APPS = [
     "paraat.evidence",
     "paraat.assessments",
     "paraat.advice",
+    "paraat.network",
+    "paraat.panels",
+    "paraat.preparedness",
+    "paraat.activation",
+    "paraat.exercises",
     "paraat.web",
     "paraat.api",
 ]

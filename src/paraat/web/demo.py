@@ -13,12 +13,17 @@ from django.db import transaction
 from paraat.accounts import roles
 from paraat.accounts.models import User
 from paraat.accounts.services import roles_sync, user_create
+from paraat.activation.demo import activation_demo_load
 from paraat.advice.demo import advice_demo_load
 from paraat.assessments.demo import assessments_demo_load
 from paraat.evidence.demo import knowledge_load
+from paraat.exercises.demo import exercises_demo_load
 from paraat.indicators.demo import indicators_demo_load
 from paraat.measures.demo import nl_catalog_load
 from paraat.measures.imports import oxcgrt_import_file
+from paraat.network.demo import network_demo_load
+from paraat.panels.demo import panels_demo_load
+from paraat.preparedness.demo import preparedness_demo_load
 from paraat.taxonomies.services import taxonomy_seed
 
 DEMO_PASSWORD = "paraat-demo-wachtwoord"  # noqa: S105 - fictional demo accounts on localhost only
@@ -76,4 +81,10 @@ def demo_load(*, data_dir: Path | None = None) -> dict[str, object]:
     summary["indicators"] = indicators_demo_load(data_dir=data_dir)
     summary["assessments"] = assessments_demo_load()
     summary["advice"] = advice_demo_load()
+    # Issue 7, in dependency order: people, then the playbook that activation and exercises use.
+    summary["network"] = network_demo_load()
+    summary["panels"] = panels_demo_load()
+    summary["preparedness"] = preparedness_demo_load()
+    summary["activation"] = activation_demo_load()
+    summary["exercises"] = exercises_demo_load()
     return summary

@@ -1,0 +1,1 @@
+"""Exercises (oefeningen): scenario scripts with timed injects, run in a sandbox, evaluated into playbook actions."""

@@ -1,0 +1,1 @@
+"""The citizens' perspective (burgerperspectief): a consenting panel, short questionnaires and dilemma sessions."""

@@ -1,0 +1,3 @@
+"""Models of paraat.preparedness (issue 7)."""
+
+from django.db import models  # noqa: F401
