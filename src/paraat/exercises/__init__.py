@@ -1,1 +1,3 @@
-"""Exercises (oefeningen): scenario scripts with timed injects, run in a sandbox, evaluated into playbook actions."""
+"""Exercises (oefeningen): scenario scripts with timed injects, run in a sandbox, evaluated into
+playbook actions.
+"""

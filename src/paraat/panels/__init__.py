@@ -1,1 +1,3 @@
-"""The citizens' perspective (burgerperspectief): a consenting panel, short questionnaires and dilemma sessions."""
+"""The citizens' perspective (burgerperspectief): a consenting panel, short questionnaires and
+dilemma sessions.
+"""

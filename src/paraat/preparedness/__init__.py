@@ -1,1 +1,3 @@
-"""Standby (waakstand): mode and scenario level, meeting cadence, meetings, the playbook, budget and the yearly report."""
+"""Standby (waakstand): mode and scenario level, meeting cadence, meetings, the playbook, budget
+and the yearly report.
+"""
