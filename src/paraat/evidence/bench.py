@@ -301,6 +301,7 @@ def child(items: int, seed: int, queries: int) -> dict[str, Any]:
     with_facets.sort()
     return {
         "vendor": connection.vendor,
+        **_server_settings(),
         "items": items,
         "queries": queries,
         "load_s": round(load_s, 1),
@@ -310,6 +311,22 @@ def child(items: int, seed: int, queries: int) -> dict[str, Any]:
         "p95_ms_with_facets": round(with_facets[int(0.95 * (len(with_facets) - 1))], 2),
         "per_query_p50_ms": per_query,
     }
+
+
+def _server_settings() -> dict[str, str]:
+    """The PostgreSQL settings the latency depends on (the benchmark reports what it ran on)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return {}
+    names = ("shared_buffers", "effective_cache_size", "work_mem", "random_page_cost")
+    with connection.cursor() as cursor:
+        return {name: _show(cursor, name) for name in names}
+
+
+def _show(cursor: Any, name: str) -> str:
+    cursor.execute(f"SHOW {name}")  # names from the fixed tuple above
+    return str(cursor.fetchone()[0])
 
 
 def run(*, items: int, seed: int, queries: int, postgres_url: str, log: Any) -> dict[str, Any]:
