@@ -5,6 +5,7 @@ from django.views.i18n import set_language
 
 urlpatterns = [
     path("", include("paraat.web.urls")),
+    path("", include("paraat.ops.urls")),
     path("accounts/", include("paraat.accounts.urls")),
     path("", include("paraat.measures.urls")),
     path("", include("paraat.evidence.urls")),

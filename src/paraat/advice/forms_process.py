@@ -21,6 +21,7 @@ from paraat.advice.models import AdviceRequest, RecipientKind, Requester, Reques
 from paraat.assessments.models import Assessment
 from paraat.evidence.models import Direction, InterestsStatus
 from paraat.measures.models import Package
+from paraat.network import selectors as network_selectors
 from paraat.taxonomies.models import PopulationGroup
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
@@ -268,10 +269,48 @@ class OmtGrantForm(forms.Form):
 # --- requests for input ------------------------------------------------------------------------
 
 
+class PoolExpertChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        person = obj.person
+        disciplines = ", ".join(d.name for d in obj.disciplines.all())
+        organisation = person.organisation.short_name if person.organisation else ""
+        parts = [part for part in (organisation, disciplines) if part]
+        return f"{person.name} ({'; '.join(parts)})" if parts else str(person.name)
+
+
+class CircleChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return str(
+            _("%(name)s (toegezegde reactietijd: %(hours)s uur)")
+            % {"name": obj.name, "hours": obj.response_hours}
+        )
+
+
 class InputRequestForm(forms.Form):
-    """A question to one recipient; the link is mailed to them after saving."""
+    """A question to one recipient; the link is mailed to them after saving.
+
+    The recipient can be picked from the network (an expert of the pool, or a practice circle
+    through its contact person): name, e-mail address and organisation are then taken from the
+    network record where they are left empty, and the kind of recipient follows the pick.
+    """
 
     recipient_kind = forms.ChoiceField(label=_("Soort ontvanger"), choices=RecipientKind.choices)
+    network_expert = PoolExpertChoiceField(
+        label=_("Expert uit de pool (netwerk, optioneel)"),
+        queryset=network_selectors.pool_expert_list(),
+        required=False,
+        empty_label=_("— geen —"),
+    )
+    network_circle = CircleChoiceField(
+        label=_("Praktijkkring (netwerk, optioneel)"),
+        queryset=network_selectors.practice_circle_list(),
+        required=False,
+        empty_label=_("— geen —"),
+        help_text=_(
+            "De uitvraag gaat naar de contactpersoon van de kring. Houd bij de deadline "
+            "rekening met de toegezegde reactietijd van de kring."
+        ),
+    )
     recipient = PersonChoiceField(
         label=_("Account van de ontvanger (optioneel)"),
         queryset=User.objects.none(),
@@ -290,9 +329,54 @@ class InputRequestForm(forms.Form):
     def __init__(self, *args: Any, recipients: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["recipient"].queryset = recipients  # type: ignore[attr-defined]
+        self.fields["network_expert"].queryset = network_selectors.pool_expert_list()  # type: ignore[attr-defined]
+        self.fields["network_circle"].queryset = network_selectors.practice_circle_list()  # type: ignore[attr-defined]
+
+    def _from_network(self, data: dict[str, Any]) -> None:
+        """Fill name, e-mail and organisation from the picked pool expert or circle."""
+        expert, circle = data.get("network_expert"), data.get("network_circle")
+        if expert is not None and circle is not None:
+            self.add_error(
+                "network_circle", _("Kies een expert of een praktijkkring, niet allebei.")
+            )
+            return
+        if expert is None and circle is None:
+            return
+        if circle is not None:
+            person = circle.contact
+            if person is None:
+                self.add_error(
+                    "network_circle",
+                    _("Deze kring heeft nog geen contactpersoon; vul naam en e-mailadres in."),
+                )
+                person_name = person_email = ""
+            else:
+                person_name, person_email = person.name, person.email
+            organisation = circle.name
+            data["recipient_kind"] = RecipientKind.PRACTICE_CIRCLE
+        else:
+            person = expert.person
+            person_name, person_email = person.name, person.email
+            organisation = person.organisation.name if person.organisation else ""
+            data["recipient_kind"] = RecipientKind.POOL_EXPERT
+        if not data.get("recipient_name"):
+            data["recipient_name"] = person_name
+        if not data.get("recipient_email") and "recipient_email" not in self.errors:
+            data["recipient_email"] = person_email
+        if not data.get("organisation"):
+            data["organisation"] = organisation
+        recipients = self.fields["recipient"].queryset  # type: ignore[attr-defined]
+        if (
+            data.get("recipient") is None
+            and person is not None
+            and person.user_id is not None
+            and recipients.filter(pk=person.user_id).exists()
+        ):
+            data["recipient"] = recipients.get(pk=person.user_id)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        self._from_network(data)
         account = data.get("recipient")
         if account is not None:
             if not data.get("recipient_name"):

@@ -35,7 +35,7 @@ from paraat.advice.forms_process import (
     RequestForm,
     TransitionForm,
 )
-from paraat.advice.models import AdviceRequest, AdviceStatus
+from paraat.advice.models import AdviceRequest, AdviceStatus, RecipientKind
 from paraat.advice.views_common import (
     advice_or_404,
     csv_response,
@@ -48,6 +48,7 @@ from paraat.advice.views_common import (
 from paraat.assessments.selectors import assessment_list, assessment_visible
 from paraat.evidence import selectors as evidence_selectors
 from paraat.measures.selectors import package_list
+from paraat.network import selectors as network_selectors
 from paraat.taxonomies.selectors import group_list
 from paraat_core import phases
 
@@ -447,6 +448,21 @@ def _suggested_deadline(advice: AdviceRequest, now: dt.datetime) -> dt.datetime 
     return min(now + dt.timedelta(hours=24), advice.deadline)
 
 
+def _circle_response(row: Any, circle_hours: dict[str, int]) -> dict[str, Any]:
+    """The committed response time (hours) of the practice circle a request for input went to
+    (a circle's name is recorded as the organisation), and whether the deadline given was
+    shorter than that."""
+    if row.recipient_kind != RecipientKind.PRACTICE_CIRCLE:
+        return {}
+    hours = circle_hours.get(row.organisation)
+    if hours is None:
+        return {}
+    return {
+        "response_hours": hours,
+        "shorter_than_committed": row.deadline - row.sent_at < dt.timedelta(hours=hours),
+    }
+
+
 @require_http_methods(["GET", "POST"])
 def advice_inputs(request: HttpRequest, key: str) -> HttpResponse:
     advice = advice_or_404(request, key, "view_drafts")
@@ -479,8 +495,13 @@ def advice_inputs(request: HttpRequest, key: str) -> HttpResponse:
         if done:
             return done
         status_code = 400
+    circle_hours = network_selectors.circle_response_hours()
     rows = [
-        {"input": row, "state": selectors.input_state(input_request=row, now=now)}
+        {
+            "input": row,
+            "state": selectors.input_state(input_request=row, now=now),
+            **_circle_response(row, circle_hours),
+        }
         for row in selectors.input_requests(request=advice)
     ]
     return render(

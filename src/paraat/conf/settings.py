@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "paraat.exercises",
     "paraat.web",
     "paraat.api",
+    "paraat.ops",
 ]
 
 MIDDLEWARE = [
@@ -299,6 +300,13 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# --- Operations (paraat.ops) ----------------------------------------------------------------
+# security.txt (RFC 9116): where to report a vulnerability, and the policy page.
+PARAAT_SECURITY_CONTACT = env_str("PARAAT_SECURITY_CONTACT", "mailto:security@paraat.example")
+PARAAT_SECURITY_POLICY_URL = env_str(
+    "PARAAT_SECURITY_POLICY_URL", "https://github.com/paraat/paraat/blob/main/SECURITY.md"
+)
+
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {
     "version": 1,
@@ -312,4 +320,16 @@ LOGGING = {
 # --- Domain settings ------------------------------------------------------------------------
 PARAAT_SHARED_DATA_DIR = Path(
     env_str("PARAAT_SHARED_DATA_DIR", str(PACKAGE_DIR.parent.parent.parent / "shared" / "data"))
+)
+
+# --- Network (paraat.network; see ADR 0016) -------------------------------------------------
+# Coverage: a discipline or group with fewer current contacts than this is flagged, and a contact
+# whose availability was not confirmed within this many months counts as stale.
+PARAAT_NETWORK_MIN_CONTACTS = env_int("PARAAT_NETWORK_MIN_CONTACTS", 2)
+PARAAT_NETWORK_STALE_MONTHS = env_int("PARAAT_NETWORK_STALE_MONTHS", 12)
+# A person's work e-mail and phone are not copied into the append-only audit log (they must
+# disappear when the person asks to be deleted or the retention date passes).
+AUDITLOG_INCLUDE_TRACKING_MODELS = (
+    *AUDITLOG_INCLUDE_TRACKING_MODELS,
+    {"model": "network.person", "exclude_fields": ["email", "phone"]},
 )

@@ -28,7 +28,9 @@ def run_child(module: str, database_url: str, arguments: Sequence[object]) -> di
     return dict(json.loads(completed.stdout.strip().splitlines()[-1]))
 
 
-def postgres_scratch(url: str) -> tuple[str, Callable[[], None]] | None:
+def postgres_scratch(
+    url: str, *, prefix: str = "paraat_bench"
+) -> tuple[str, Callable[[], None]] | None:
     """Create a scratch database next to ``url``'s; None when PostgreSQL is not reachable."""
     try:
         import psycopg
@@ -37,7 +39,7 @@ def postgres_scratch(url: str) -> tuple[str, Callable[[], None]] | None:
     import dj_database_url
 
     config = dj_database_url.parse(url)
-    name = f"paraat_bench_{os.getpid()}"
+    name = f"{prefix}_{os.getpid()}"
     admin = (
         f"host={config['HOST'] or 'localhost'} port={config['PORT'] or 5432} "
         f"user={config['USER'] or 'postgres'} dbname=postgres"

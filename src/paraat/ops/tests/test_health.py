@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from paraat.ops import health
+
+
+@pytest.mark.django_db
+def test_liveness_is_public_and_cache_free(client: Client) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+    assert "no-cache" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_readiness_reports_each_check_without_details(client: Client) -> None:
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ready"
+    assert set(body["checks"]) == {"database", "migrations", "storage", "tasks"}
+    assert all(value.startswith("ok") for value in body["checks"].values())
+
+
+@pytest.mark.django_db
+def test_readiness_fails_with_503_when_a_check_fails(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(
+        health, "check_migrations", lambda: health.Check("migrations", False, "3 not applied")
+    )
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["migrations"] == "failing: 3 not applied"
+
+
+@pytest.mark.django_db
+def test_readiness_stops_at_an_unreachable_database(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(health, "check_database", lambda: health.Check("database", False, "x"))
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert list(response.json()["checks"]) == ["database"]
+
+
+@pytest.mark.django_db
+def test_probes_refuse_writes(client: Client) -> None:
+    assert client.post("/healthz").status_code == 405
+
+
+@pytest.mark.django_db
+def test_security_txt_follows_rfc_9116(client: Client, settings) -> None:
+    settings.PARAAT_SECURITY_CONTACT = "mailto:security@example.org"
+    response = client.get("/.well-known/security.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    fields = dict(line.split(": ", 1) for line in response.content.decode().splitlines())
+    assert fields["Contact"] == "mailto:security@example.org"
+    assert fields["Expires"].endswith("Z")
+    assert fields["Canonical"].endswith("/.well-known/security.txt")
+    assert "nl" in fields["Preferred-Languages"]
