@@ -48,6 +48,25 @@ distribution uniform on the constrained region.  When fewer than
 With explicit ``weights`` every sample uses those fixed weights (the
 "explicit weights" view): only the judgement uncertainty remains.
 
+Empirical weight distribution
+-----------------------------
+``weight_distribution`` (``smaa``) or ``row_weight_distribution`` /
+``col_weight_distribution`` (``smaa_grid``) give a finite set of ``K`` weight
+vectors ``W_1 … W_K`` (a K × n matrix; each row is normalised to sum 1), e.g.
+the rank-order-centroid weights of the ``K`` participants of a citizens'
+dilemma session (``paraat_core.panels``).  Sample ``s`` then uses the weight
+vector ``W_{J_s}`` of a participant drawn uniformly **with replacement**,
+``J_s ~ U{1, …, K}`` independently per sample (``Generator.integers`` on the
+weight stream of ``seed``); the judgements are drawn exactly as without it.
+The rank acceptabilities are then the share of (participant, judgement)
+draws in which an option takes each rank: "under the weights of a randomly
+chosen participant".  With ``K = 1`` this is the explicit-weights view with
+that participant's weights (identical results for the same seed).  Cannot be
+combined with ordinal constraints or fixed weights on the same level.
+Worked example: the 2 × 2 example below with participants ``(1, 0)``,
+``(1, 0)`` and ``(0, 1)`` gives ``b_A^1 = 2/3`` in expectation (A first exactly
+when a participant of the first kind is drawn).
+
 Ranks and ties
 --------------
 In each sample the options are ranked by utility, rank 1 = highest utility =
@@ -388,6 +407,29 @@ def _fixed(weights: ArrayLike, criteria: tuple[str, ...]) -> FloatArray:
     return out
 
 
+def _distribution(weights: ArrayLike, criteria: tuple[str, ...]) -> FloatArray:
+    """A validated empirical weight distribution: K × n, rows normalised to sum 1."""
+    try:
+        w = np.array(weights, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"weight distribution must be a numeric matrix: {exc}") from None
+    if w.ndim == 1 and w.shape[0] == len(criteria):
+        w = w[None, :]
+    if w.ndim != 2 or w.shape[0] < 1 or w.shape[1] != len(criteria):
+        raise ValueError(
+            f"weight distribution must have shape (K, {len(criteria)}) with K >= 1 vectors, "
+            f"got {w.shape}"
+        )
+    if not np.isfinite(w).all() or (w < 0).any():
+        raise ValueError("weight distribution: every weight must be finite and non-negative")
+    sums = w.sum(axis=1)
+    if (sums <= 0).any():
+        row = int(np.argmax(sums <= 0))
+        raise ValueError(f"weight distribution: vector {row} has only zero weights")
+    out: FloatArray = w / sums[:, None]
+    return out
+
+
 # --------------------------------------------------------------------------- sampling
 
 
@@ -614,6 +656,7 @@ class _Level:
     size: int
     pairs: list[tuple[int, int]]
     fixed: FloatArray | None
+    empirical: FloatArray | None = None  # K × size weight vectors, each summing to 1
 
 
 def _level_weights(
@@ -621,6 +664,11 @@ def _level_weights(
 ) -> tuple[FloatArray, float]:
     if level.fixed is not None:
         return np.broadcast_to(level.fixed, (samples, level.size)), 1.0
+    if level.empirical is not None:
+        # one participant's vector per sample, drawn uniformly with replacement
+        pick = np.random.default_rng(seq).integers(0, level.empirical.shape[0], size=samples)
+        drawn: FloatArray = level.empirical[pick]
+        return drawn, 1.0
     if level.size == 1:
         return np.ones((samples, 1)), 1.0
     return _sample_weights(np.random.default_rng(seq), samples, level.size, level.pairs)
@@ -782,13 +830,16 @@ def smaa(
     samples: int = DEFAULT_SAMPLES,
     seed: int | None = None,
     meta: str = "linear",
+    weight_distribution: ArrayLike | None = None,
 ) -> SmaaResult:
     """Run SMAA-2 on judgements ``low ≤ mode ≤ high`` (options × criteria).
 
     ``high`` omitted = ``low`` (point judgements); ``mode`` omitted = the
     midpoint.  ``ordinal`` pairs ``(i, j)`` (criterion names or indices) mean
     ``w_i ≥ w_j``; ``weights`` fixes the weights instead (cannot be combined
-    with ``ordinal``).  See the module docstring for the formulas.
+    with ``ordinal``).  ``weight_distribution`` (K × criteria) draws every sample's weights
+    from these K vectors instead (uniformly, with replacement).  See the module docstring for
+    the formulas.
     """
     opts = _names(options, "options")
     crits = _names(criteria, "criteria")
@@ -799,11 +850,16 @@ def smaa(
     fixed = None if weights is None else _fixed(weights, crits)
     if fixed is not None and pairs:
         raise ValueError("give either explicit weights or ordinal constraints, not both")
+    empirical = None if weight_distribution is None else _distribution(weight_distribution, crits)
+    if empirical is not None and (fixed is not None or pairs):
+        raise ValueError(
+            "give a weight distribution, explicit weights or ordinal constraints, not two of them"
+        )
     r = _run(
         lo[:, :, None],
         md[:, :, None],
         hi[:, :, None],
-        rows=_Level(len(crits), pairs, fixed),
+        rows=_Level(len(crits), pairs, fixed, empirical),
         cols=_Level(1, [], None),
         scale=(s_lo, s_hi),
         distribution=distribution,
@@ -848,12 +904,17 @@ def smaa_grid(
     meta: str = "linear",
     keep_utilities: bool = False,
     group_winning: bool = False,
+    row_weight_distribution: ArrayLike | None = None,
+    col_weight_distribution: ArrayLike | None = None,
 ) -> GridResult:
     """Two-level SMAA-2: judgements options × rows × columns, cell weight ``a_row · b_col``.
 
     Row weights are uniform on the row simplex and column weights on the column simplex,
     each with its own ordinal constraints (``(i, j)`` = ``w_i ≥ w_j``, names or indices) or
-    fixed by ``row_weights`` / ``col_weights``.  NaN cells are unknown (whole scale).
+    fixed by ``row_weights`` / ``col_weights``, or drawn from an empirical distribution
+    (``row_weight_distribution`` / ``col_weight_distribution``, K × level size: each sample
+    takes one of the K vectors, uniformly with replacement).  NaN cells are unknown (whole
+    scale).
     """
     opts = _names(options, "options")
     r_names = _names(rows, "rows")
@@ -877,15 +938,21 @@ def smaa_grid(
         opts, cells, lo_f, flat(mode, "mode"), flat(high, "high"), (s_lo, s_hi)
     )
     levels = []
-    for names, ordinal, fixed_in, what in (
-        (r_names, row_ordinal, row_weights, "rows"),
-        (c_names, col_ordinal, col_weights, "columns"),
+    for names, ordinal, fixed_in, dist_in, what in (
+        (r_names, row_ordinal, row_weights, row_weight_distribution, "rows"),
+        (c_names, col_ordinal, col_weights, col_weight_distribution, "columns"),
     ):
         pairs = _constraints(ordinal, names)
         fixed = None if fixed_in is None else _fixed(fixed_in, names)
         if fixed is not None and pairs:
             raise ValueError(f"{what}: give either explicit weights or ordinal constraints")
-        levels.append(_Level(len(names), pairs, fixed))
+        empirical = None if dist_in is None else _distribution(dist_in, names)
+        if empirical is not None and (fixed is not None or pairs):
+            raise ValueError(
+                f"{what}: give a weight distribution, explicit weights or ordinal constraints, "
+                "not two of them"
+            )
+        levels.append(_Level(len(names), pairs, fixed, empirical))
     return _run(
         lo.reshape(m, nr, nc),
         md.reshape(m, nr, nc),

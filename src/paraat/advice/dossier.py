@@ -222,7 +222,8 @@ def _indicators(
 
 def _contributions(request: AdviceRequest, user: AnyUser, levels: Levels) -> list[dict[str, Any]]:
     """Answers to the input requests whose library item the reader may see (the item holds
-    the answer: made confidential, it leaves the dossier too)."""
+    the answer: made confidential, it leaves the dossier too). In an exercise the answers make
+    no library items (ADR 0020): they share the request's own confidentiality."""
     rows = []
     answered = [
         r for r in selectors.input_requests(request=request) if getattr(r, "response", None)
@@ -233,9 +234,15 @@ def _contributions(request: AdviceRequest, user: AnyUser, levels: Levels) -> lis
         .filter(pk__in=[r.response.evidence_id for r in answered if r.response.evidence_id])
         .values_list("pk", flat=True)
     )
+    exercise_answers_shown = (
+        request.exercise_run_id is not None and request.confidentiality in levels
+    )
     for input_request in answered:
         response = input_request.response
-        if response.evidence_id not in visible:
+        if response.evidence_id is None:
+            if not exercise_answers_shown:
+                continue
+        elif response.evidence_id not in visible:
             continue
         rows.append(
             {

@@ -77,6 +77,17 @@ class AdviceRequest(ConfidentialityMixin):
     omt_reference = models.CharField(_("parallelle OMT-adviesaanvraag"), max_length=300, blank=True)
     omt_url = models.URLField(_("adres OMT-adviesaanvraag"), max_length=500, blank=True)
     is_synthetic = models.BooleanField(_("synthetisch (demo)"), default=False)
+    # Exercise mode (issue 7): a request created by an inject of an exercise run.  It runs
+    # through the real process but every real list, register, public page and the knowledge
+    # library exclude it (see ``selectors.real_requests`` and docs/adr/0020-exercise-sandbox.md).
+    exercise_run = models.ForeignKey(
+        "exercises.ExerciseRun",
+        verbose_name=_("oefening"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="advice_requests",
+    )
     created_by = models.ForeignKey(
         _USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -81,11 +81,25 @@ def may(*, user: AnyUser, action: str) -> bool:
     return bool(user.is_authenticated) and workflow.allowed(user, action)  # type: ignore[arg-type]
 
 
-def advice_list(*, user: AnyUser, status: str = "", query: str = "") -> QuerySet[AdviceRequest]:
-    """Requests ``user`` may see in the staff pages (none without the role)."""
+def _visible(*, user: AnyUser) -> QuerySet[AdviceRequest]:
+    """Every request ``user`` may see, real and exercise ones (none without the role)."""
     if not may_view(user=user):
         return _with_status(AdviceRequest.objects.none())
-    qs = _with_status(filter_visible(user=user, queryset=AdviceRequest.objects.all()))
+    return _with_status(filter_visible(user=user, queryset=AdviceRequest.objects.all()))
+
+
+def is_exercise(request: AdviceRequest) -> bool:
+    """A request of an exercise run (exercise mode, labelled OEFENING)."""
+    return request.exercise_run_id is not None
+
+
+def advice_list(*, user: AnyUser, status: str = "", query: str = "") -> QuerySet[AdviceRequest]:
+    """Real requests ``user`` may see in the staff pages (none without the role).
+
+    Requests of an exercise (``exercise_run`` set) never appear here, nor in anything built
+    on it (register, CSV/JSON, start page, timeline): they are reached from their exercise
+    (:func:`exercise_requests`) and opened with :func:`advice_get`."""
+    qs = _visible(user=user).filter(exercise_run__isnull=True)
     if status:
         qs = qs.filter(current_status=status)
     if query:
@@ -94,7 +108,19 @@ def advice_list(*, user: AnyUser, status: str = "", query: str = "") -> QuerySet
 
 
 def advice_get(*, user: AnyUser, key: str) -> AdviceRequest | None:
-    return advice_list(user=user).filter(key=key).first()
+    """One request by key, real or of an exercise (its pages run the same process)."""
+    return _visible(user=user).filter(key=key).first()
+
+
+def exercise_requests(*, user: AnyUser, run: Any) -> QuerySet[AdviceRequest]:
+    """The requests of exercise ``run`` that ``user`` may see, oldest first."""
+    return _visible(user=user).filter(exercise_run=run).order_by("received_at", "pk")
+
+
+def exercise_request_timings(*, request: AdviceRequest) -> dict[str, dt.datetime | None]:
+    """When an exercise request was received and sent (``None`` while not sent)."""
+    dispatch = Dispatch.objects.filter(request=request).only("sent_at").first()
+    return {"received_at": request.received_at, "sent_at": dispatch.sent_at if dispatch else None}
 
 
 def advice_by_key(*, key: str) -> AdviceRequest | None:
@@ -597,7 +623,9 @@ def omt_documents(*, request: AdviceRequest, user: AnyUser) -> list[OmtDocument]
 def public_list() -> QuerySet[AdviceRequest]:
     """Published advice (embargo lifted), for the public register and pages."""
     return (
-        _with_status(AdviceRequest.objects.filter(publication__isnull=False))
+        _with_status(
+            AdviceRequest.objects.filter(publication__isnull=False, exercise_run__isnull=True)
+        )
         .filter(current_status__in=list(workflow.PUBLIC))
         .select_related("publication", "dispatch", "dispatch__revision")
         .order_by("-publication__published_at")

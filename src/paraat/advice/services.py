@@ -62,6 +62,7 @@ from paraat.advice.models import (
 from paraat.assessments.models import Assessment
 from paraat.evidence import services as evidence_services
 from paraat.evidence.models import Direction, EvidenceItem, InterestsStatus
+from paraat.exercises.models import ExerciseRun
 from paraat.measures.models import Package
 from paraat.taxonomies.models import PopulationGroup
 from paraat_core import voting
@@ -120,6 +121,20 @@ class RequestData:
     confidentiality: str = Confidentiality.INTERNAL
     key: str = ""
     is_synthetic: bool = False
+    exercise_run: ExerciseRun | None = None
+    """Set: a request of an exercise (exercise mode); it stays out of every real list,
+    register, public page and the knowledge library (docs/adr/0020-exercise-sandbox.md)."""
+
+
+EXERCISE_LABEL = "OEFENING"
+"""Every exercise request's title starts with this label, so it shows wherever it is named."""
+
+
+def _exercise_title(title: str) -> str:
+    title = title.strip()
+    if title.upper().startswith(EXERCISE_LABEL):
+        return title
+    return f"{EXERCISE_LABEL}: {title}"
 
 
 def default_deadline(*, kind: str, received_at: dt.datetime) -> dt.datetime:
@@ -187,9 +202,10 @@ def advice_request_create(*, data: RequestData, actor: User | None) -> AdviceReq
             {"confidentiality": _("U kunt geen aanvraag vastleggen die u zelf niet mag zien.")}
         )
     received = data.received_at or _now()
+    exercise = data.exercise_run
     request = AdviceRequest.objects.create(
-        key=_unique_key(data.key, data.title),
-        title=data.title.strip(),
+        key=_unique_key(data.key or (_exercise_title(data.title) if exercise else ""), data.title),
+        title=_exercise_title(data.title) if exercise else data.title.strip(),
         question=data.question.strip(),
         requester=data.requester,
         requester_name=data.requester_name.strip(),
@@ -201,6 +217,7 @@ def advice_request_create(*, data: RequestData, actor: User | None) -> AdviceReq
         omt_url=data.omt_url.strip(),
         confidentiality=data.confidentiality,
         is_synthetic=data.is_synthetic,
+        exercise_run=exercise,
         created_by=actor,
     )
     request.options.set(list(data.options))
@@ -221,7 +238,8 @@ def advice_request_update(
     if _current(request) in workflow.AFTER_DISPATCH:
         raise ValidationError({"title": _("Een verzonden advies verandert niet meer.")})
     _validate_request(data)
-    request.title = data.title.strip()
+    # The exercise mode of a request never changes, nor its label.
+    request.title = _exercise_title(data.title) if request.exercise_run_id else data.title.strip()
     request.question = data.question.strip()
     request.requester = data.requester
     request.requester_name = data.requester_name.strip()
@@ -506,6 +524,8 @@ def input_response_submit(
         errors["signal"] = _("Het signaal is te lang.")
     _raise(errors)
     request = row.request
+    if request.exercise_run_id is not None:
+        return _exercise_response(row=row, data=data)
     item_type, knowledge_class = _EVIDENCE_TYPE[RecipientKind(row.recipient_kind)]
     severity = Severity(data.severity).label
     summary = data.signal.strip()
@@ -573,6 +593,30 @@ def input_response_submit(
     if _current(request) == AdviceStatus.INPUT_REQUESTED:
         _append_status(
             request=request,
+            status=AdviceStatus.CONTRIBUTIONS,
+            actor=None,
+            note=_("Eerste bijdrage ontvangen."),
+        )
+    notifications.input_response_received(response=response)
+    return response
+
+
+def _exercise_response(*, row: InputRequest, data: ResponseData) -> InputResponse:
+    """An answer in an exercise stays with the exercise: no item in the knowledge library."""
+    response = InputResponse.objects.create(
+        input_request=row,
+        signal=data.signal.strip(),
+        direction=data.direction,
+        severity=data.severity,
+        source=data.source.strip(),
+        interests_status=data.interests_status,
+        declared_interests=data.declared_interests.strip(),
+        evidence=None,
+    )
+    response.groups.set(list(data.groups))
+    if _current(row.request) == AdviceStatus.INPUT_REQUESTED:
+        _append_status(
+            request=row.request,
             status=AdviceStatus.CONTRIBUTIONS,
             actor=None,
             note=_("Eerste bijdrage ontvangen."),
@@ -1128,6 +1172,10 @@ def advice_publish(
     if actor is not None:
         workflow.require(actor, "manage")
     request = _locked(request)
+    if request.exercise_run_id is not None:
+        raise ValidationError(
+            {"request": _("Een advies uit een oefening wordt niet gepubliceerd (OEFENING).")}
+        )
     if _current(request) != AdviceStatus.EMBARGO:
         raise ValidationError({"request": _("Alleen een verzonden advies onder embargo.")})
     dispatch = request.dispatch
@@ -1162,7 +1210,8 @@ def embargoes_release(*, now: dt.datetime | None = None) -> list[Publication]:
     """Publish advice whose embargo date has passed (run by the scheduled task)."""
     moment = now or _now()
     released = []
-    for dispatch in Dispatch.objects.filter(embargo_until__lte=moment).select_related("request"):
+    due = Dispatch.objects.filter(embargo_until__lte=moment, request__exercise_run__isnull=True)
+    for dispatch in due.select_related("request"):
         if _current(dispatch.request) == AdviceStatus.EMBARGO:
             released.append(advice_publish(request=dispatch.request, actor=None))
     return released

@@ -486,3 +486,37 @@ class AssessmentVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment} v{self.number}"
+
+
+class WeightScenario(models.Model):
+    """The robustness analysis of one version under a weight distribution other than uniform
+    weights, e.g. the citizens' own weights from a dilemma session (``paraat.panels``).
+
+    ``weights`` keeps the distribution used (a list of ``{domain key: weight}`` vectors, one per
+    participant), ``result`` the rank acceptabilities per option under it; both are stored so
+    the comparison can be repeated (``seed``). Never edited: a new analysis appends a row.
+    """
+
+    version = models.ForeignKey(
+        AssessmentVersion, on_delete=models.CASCADE, related_name="weight_scenarios"
+    )
+    source = models.CharField(_("bron"), max_length=100)
+    label = models.CharField(_("omschrijving"), max_length=300)
+    participants = models.PositiveIntegerField(_("aantal deelnemers"))
+    weights = models.JSONField(_("gewichtenverdeling"))
+    result = models.JSONField(_("resultaat"))
+    samples = models.PositiveIntegerField(_("trekkingen"))
+    seed = models.BigIntegerField(_("seed"))
+    is_synthetic = models.BooleanField(_("synthetisch (demo)"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["version_id", "-created_at", "-id"]
+        verbose_name = _("analyse met een gewichtenverdeling")
+        verbose_name_plural = _("analyses met een gewichtenverdeling")
+
+    def __str__(self) -> str:
+        return f"{self.version}: {self.label}"

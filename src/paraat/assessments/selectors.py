@@ -29,6 +29,7 @@ from paraat.assessments.models import (
     Judgement,
     Option,
     RightsQuestion,
+    WeightScenario,
 )
 from paraat.assessments.permissions import VIEW_PERM
 from paraat.evidence.models import EvidenceItem, Fiche, FicheCell, FicheEvent, FicheVersion
@@ -910,3 +911,71 @@ def result_warning_texts(*, result: dict[str, Any]) -> list[str]:
 
     names = {str(o.get("id")): str(o.get("name")) for o in result.get("options", [])}
     return [warning_text(w, names) for w in result.get("warnings", [])]
+
+
+# --- weight distributions (the citizens' own weights; paraat.panels) --------------------------
+
+
+def version_weight_scenarios(*, version: AssessmentVersion) -> list[WeightScenario]:
+    """The newest analysis per weight distribution of one version."""
+    seen: set[str] = set()
+    out = []
+    for row in version.weight_scenarios.order_by("-created_at", "-id"):
+        if row.source not in seen:
+            seen.add(row.source)
+            out.append(row)
+    return out
+
+
+CLOSE_SHARE = 0.05
+"""Below this difference in the chance of the first place the leader is called a close call."""
+
+
+def weight_scenario_comparison(
+    *, result: dict[str, Any], scenario: WeightScenario
+) -> dict[str, Any]:
+    """Rank acceptabilities under uniform weights (the version's result) and under a weight
+    distribution, side by side per option, with whether the most-often-first option holds."""
+    uniform = {o.get("id"): o for o in result.get("options", []) if isinstance(o, dict)}
+    rows = []
+    for entry in scenario.result.get("options", []):
+        base = uniform.get(entry["id"]) or {}
+        base_acc = list(base.get("rank_acceptability") or [])
+        rows.append(
+            {
+                "id": entry["id"],
+                "name": entry.get("name") or entry["id"],
+                "uniform_first": base_acc[0] if base_acc else None,
+                "uniform_expected": base.get("expected_rank"),
+                "uniform_acceptability": base_acc,
+                "citizens_first": entry["rank_acceptability"][0],
+                "citizens_expected": entry["expected_rank"],
+                "citizens_acceptability": entry["rank_acceptability"],
+            }
+        )
+
+    def top(key: str) -> dict[str, Any] | None:
+        scored = [r for r in rows if r[key] is not None]
+        return max(scored, key=lambda r: r[key]) if scored else None
+
+    top_uniform, top_citizens = top("uniform_first"), top("citizens_first")
+    runner_up = sorted((r["citizens_first"] for r in rows), reverse=True)[1:2]
+    names = scenario.result.get("domain_names") or {}
+    weights = scenario.result.get("mean_weights") or {}
+    return {
+        "scenario": scenario,
+        "rows": rows,
+        "ranks": list(range(1, len(rows) + 1)),
+        "top_uniform": top_uniform,
+        "top_citizens": top_citizens,
+        "holds": top_uniform is not None
+        and top_citizens is not None
+        and top_uniform["id"] == top_citizens["id"],
+        "close": bool(runner_up)
+        and top_citizens is not None
+        and top_citizens["citizens_first"] - runner_up[0] < CLOSE_SHARE,
+        "mean_weights": sorted(
+            ((names.get(k, k), w) for k, w in weights.items()), key=lambda kw: -kw[1]
+        ),
+        "ignored_domain_constraints": scenario.result.get("ignored_domain_constraints") or 0,
+    }

@@ -48,6 +48,7 @@ from paraat.assessments.models import (
     RightsAnswer,
     RightsQuestion,
     RightTouched,
+    WeightScenario,
 )
 from paraat.evidence.models import (
     Certainty,
@@ -1275,8 +1276,131 @@ def assessment_analyse(
         actor=actor,
     )
     if progress:
+        progress(0.95, _("Analyse met de gewichten van burgers"))
+    weight_scenarios_refresh(actor=actor, version=version)
+    if progress:
         progress(1.0, _("Klaar"))
     return version
+
+
+# --- weight distributions (the citizens' own weights; paraat.panels) --------------------------
+
+
+def weight_scenario_run(
+    *,
+    actor: AnyUser | None,
+    version: AssessmentVersion,
+    source: str,
+    label: str,
+    items: Sequence[str],
+    vectors: Sequence[Sequence[float]],
+    is_synthetic: bool = False,
+) -> WeightScenario:
+    """SMAA-2 of one version with the domain weights drawn from an empirical distribution.
+
+    Each draw takes the domain-weight vector of one participant, uniformly with replacement
+    (``paraat_core.smaa``, ``row_weight_distribution``); the group level keeps its uniform
+    weights and ordinal constraints; the domain-level constraints of the assessment are not
+    applied (the participants' weights replace them). The vectors are restricted to the
+    version's domains and renormalised; a domain the participants did not rank is an error.
+    Same samples and seed as the version, so the judgement draws are identical and only the
+    weights differ from the uniform analysis. Appends a ``WeightScenario``.
+    """
+    import numpy as np
+
+    from paraat_core import panels as core_panels
+    from paraat_core import smaa as smaa_engine
+    from paraat_core.assessment.analysis import smaa_inputs
+
+    model = _core_load(version.document)
+    inputs = smaa_inputs(model)
+    domains = list(inputs["rows"])
+    if not vectors:
+        raise ValidationError({"weights": [_("De gewichtenverdeling is leeg.")]})
+    try:
+        restricted = core_panels.restrict(vectors, list(items), domains)
+    except ValueError:
+        missing = [d for d in domains if d not in items]
+        raise ValidationError(
+            {
+                "weights": [
+                    _("De deelnemers rangschikten niet alle domeinen van de afweging: %(d)s")
+                    % {"d": ", ".join(missing) or "?"}
+                ]
+            }
+        ) from None
+    dropped_constraints = len(inputs.pop("row_ordinal"))
+    try:
+        res = smaa_engine.smaa_grid(
+            **inputs,
+            samples=version.samples,
+            seed=version.seed,
+            row_weight_distribution=restricted,
+        )
+    except ValueError as exc:
+        raise ValidationError(
+            {"weights": [_("De analyse kan met deze gewichten niet rekenen: %(m)s") % {"m": exc}]}
+        ) from exc
+    ranks = np.arange(1, len(inputs["options"]) + 1)
+    names = {o.id: o.name for o in model.options}
+    result = {
+        "options": [
+            {
+                "id": key,
+                "name": names.get(key, key),
+                "rank_acceptability": [float(b) for b in res.rank_acceptability[i]],
+                "expected_rank": round(float(res.rank_acceptability[i] @ ranks), 6),
+                "holistic": round(float(res.holistic[i]), 6),
+            }
+            for i, key in enumerate(inputs["options"])
+        ],
+        "domains": domains,
+        "domain_names": {d.key: d.name for d in model.domains},
+        "mean_weights": {
+            d: round(sum(v[k] for v in restricted) / len(restricted), 6)
+            for k, d in enumerate(domains)
+        },
+        "ignored_domain_constraints": dropped_constraints,
+        "ignored_items": [k for k in items if k not in domains],
+    }
+    return WeightScenario.objects.create(
+        version=version,
+        source=source[:100],
+        label=label[:300],
+        participants=len(restricted),
+        weights={"domains": domains, "vectors": restricted},
+        result=json.loads(json.dumps(result, allow_nan=False)),
+        samples=version.samples,
+        seed=version.seed,
+        is_synthetic=is_synthetic,
+        created_by=_actor(actor),
+    )
+
+
+def weight_scenarios_refresh(
+    *, actor: AnyUser | None, version: AssessmentVersion
+) -> list[WeightScenario]:
+    """Run every weight distribution offered to the version's assessment (``paraat.panels``);
+    a distribution that does not fit (e.g. misses a domain) is skipped."""
+    from paraat.panels import selectors as panel_selectors
+
+    out = []
+    for dist in panel_selectors.weight_distributions_for(assessment=version.assessment):
+        try:
+            out.append(
+                weight_scenario_run(
+                    actor=actor,
+                    version=version,
+                    source=dist.source,
+                    label=dist.label,
+                    items=dist.items,
+                    vectors=dist.vectors,
+                    is_synthetic=dist.is_synthetic,
+                )
+            )
+        except ValidationError:
+            continue
+    return out
 
 
 def _version_number_next(assessment: Assessment) -> int:

@@ -14,6 +14,7 @@ urlpatterns: list = [
     path("<slug:key>/resultaten/", views.results, name="results"),
     path("<slug:key>/versies/", views.versions, name="versions"),
     path("<slug:key>/analyse/", views.analyse, name="analyse"),
+    path("<slug:key>/burgergewichten/", views.citizen_weights, name="citizen_weights"),
     path("<slug:key>/rapport/", views.report, name="report"),
     path("<slug:key>/rapport/<uuid:job_id>/", views.report_download, name="report_download"),
 ]

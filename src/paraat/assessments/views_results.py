@@ -12,6 +12,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -20,11 +21,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from paraat.assessments import selectors, tasks
+from paraat.assessments import selectors, services, tasks
 from paraat.assessments.models import Assessment, AssessmentVersion
 from paraat.assessments.permissions import ANALYSE_PERM
 from paraat.assessments.reports import ReportError, report_data
 from paraat.jobs.files import job_file_download
+from paraat.panels import selectors as panel_selectors
 
 MIN_SAMPLES = 100
 MAX_SAMPLES = 200_000
@@ -154,6 +156,13 @@ def _page(
             initial={"fmt": "pdf", "versie": version.number}
         )
         context["review"] = selectors.assessment_review_state(assessment=assessment, user=user)
+        context["weight_comparisons"] = [
+            selectors.weight_scenario_comparison(result=result, scenario=row)
+            for row in selectors.version_weight_scenarios(version=version)
+        ]
+        context["weights_offered"] = can_analyse and bool(
+            panel_selectors.weight_distributions_for(assessment=assessment)
+        )
     return render(request, "assessments/results/results.html", context, status=status)
 
 
@@ -196,6 +205,28 @@ def analyse(request: HttpRequest, key: str) -> HttpResponse:
         note=form.cleaned_data.get("note") or "",
     )
     return redirect("jobs:detail", job_id=job.pk)
+
+
+def citizen_weights(request: HttpRequest, key: str) -> HttpResponse:
+    """POST: analyse the latest version again under every weight distribution a citizen panel
+    offers to this assessment (SMAA-2 with the same seed; fast, so not a background job)."""
+    assessment = selectors.assessment_get(user=request.user, key=key)
+    target = reverse("assessments:results", kwargs={"key": key}) + "#burgergewichten"
+    if request.method != "POST":
+        return redirect(target)
+    if not request.user.has_perm(ANALYSE_PERM):
+        raise PermissionDenied
+    version = selectors.assessment_latest_version(assessment=assessment)
+    if version is None:
+        raise Http404
+    rows = services.weight_scenarios_refresh(actor=request.user, version=version)
+    if rows:
+        messages.success(
+            request, _("Opnieuw berekend met %(n)s gewichtenverdeling(en).") % {"n": len(rows)}
+        )
+    else:
+        messages.warning(request, _("Er is geen bruikbare gewichtenverdeling van een burgerpanel."))
+    return redirect(target)
 
 
 def report(request: HttpRequest, key: str) -> HttpResponse:

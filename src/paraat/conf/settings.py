@@ -14,6 +14,7 @@ from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from paraat.conf.env import env_bool, env_float, env_int, env_list, env_str
+from paraat.conf.logging import build_logging
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("PARAAT_DATA_DIR", str(Path.cwd() / "var"))).resolve()
@@ -232,7 +233,16 @@ WHITENOISE_USE_FINDERS = env_bool("PARAAT_STATIC_FROM_FINDERS", DEBUG)
 # --- E-mail ---------------------------------------------------------------------------------
 # Absolute address of the site, for links in e-mails (no request to derive it from).
 PARAAT_SITE_URL = env_str("PARAAT_SITE_URL", "http://localhost:8000").rstrip("/")
-EMAIL_BACKEND = env_str("PARAAT_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Every mail goes through the outgoing queue (paraat.ops.mail): stored with the change that caused
+# it, delivered by the task worker through PARAAT_EMAIL_DELIVERY_BACKEND, retried while the mail
+# server is down. Production sets the delivery backend to SMTP.
+EMAIL_BACKEND = env_str("PARAAT_EMAIL_BACKEND", "paraat.ops.mail.OutboxBackend")
+PARAAT_EMAIL_DELIVERY_BACKEND = env_str(
+    "PARAAT_EMAIL_DELIVERY_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+PARAAT_MAIL_MAX_ATTEMPTS = env_int("PARAAT_MAIL_MAX_ATTEMPTS", 12)
+PARAAT_MAIL_RETRY_MAX_MINUTES = env_int("PARAAT_MAIL_RETRY_MAX_MINUTES", 60)
+PARAAT_MAIL_KEEP_DAYS = env_int("PARAAT_MAIL_KEEP_DAYS", 30)
 EMAIL_HOST = env_str("PARAAT_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("PARAAT_EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("PARAAT_EMAIL_USER", "")
@@ -297,29 +307,42 @@ SPECTACULAR_SETTINGS = {
         "AdviceRequestKindEnum": "paraat.advice.models.RequestKind",
         "AdviceFollowUpKindEnum": "paraat.advice.models.FollowUpKind",
         "AdoptionStatusEnum": "paraat.advice.models.AdoptionStatus",
+        # Standby (paraat.preparedness): fields called ``mode``, ``kind`` and ``status``.
+        "PreparednessModeEnum": "paraat.preparedness.models.Mode",
+        "DecisionModeEnum": "paraat.advice.models.DecisionMode",
+        "MeetingKindEnum": "paraat.preparedness.models.MeetingKind",
+        "MeetingStatusEnum": "paraat.preparedness.models.MeetingStatus",
+        "PlaybookActionStatusEnum": "paraat.preparedness.models.PlaybookActionStatus",
     },
 }
 
 # --- Operations (paraat.ops) ----------------------------------------------------------------
 # security.txt (RFC 9116): where to report a vulnerability, and the policy page.
 PARAAT_SECURITY_CONTACT = env_str("PARAAT_SECURITY_CONTACT", "mailto:security@paraat.example")
-PARAAT_SECURITY_POLICY_URL = env_str(
-    "PARAAT_SECURITY_POLICY_URL", "https://github.com/paraat/paraat/blob/main/SECURITY.md"
-)
+PARAAT_SECURITY_POLICY_URL = env_str("PARAAT_SECURITY_POLICY_URL", "")
 
 # --- Logging --------------------------------------------------------------------------------
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("PARAAT_LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
-}
+# Plain lines (development) or one JSON object per line (production); see conf/logging.py.
+LOGGING = build_logging(env_str("PARAAT_LOG_LEVEL", "INFO"), env_str("PARAAT_LOG_FORMAT", "plain"))
 
 # --- Domain settings ------------------------------------------------------------------------
 PARAAT_SHARED_DATA_DIR = Path(
     env_str("PARAAT_SHARED_DATA_DIR", str(PACKAGE_DIR.parent.parent.parent / "shared" / "data"))
+)
+
+# --- Citizen panel (paraat.panels; see ADR 0017) --------------------------------------------
+# Anonymous answers must not be linkable to the panelist through the audit log's timestamps:
+# responses, answers and ballots are never logged, and a panelist's e-mail address is not
+# copied into the log (it must disappear when the panelist asks to be deleted).
+AUDITLOG_EXCLUDE_TRACKING_MODELS = (
+    *AUDITLOG_EXCLUDE_TRACKING_MODELS,
+    "panels.response",
+    "panels.answer",
+    "panels.ballot",
+)
+AUDITLOG_INCLUDE_TRACKING_MODELS = (
+    *AUDITLOG_INCLUDE_TRACKING_MODELS,
+    {"model": "panels.panelist", "exclude_fields": ["email"]},
 )
 
 # --- Network (paraat.network; see ADR 0016) -------------------------------------------------
@@ -333,3 +356,8 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     *AUDITLOG_INCLUDE_TRACKING_MODELS,
     {"model": "network.person", "exclude_fields": ["email", "phone"]},
 )
+# Standby (paraat.preparedness): minimum meeting cadence per mode/scenario level, overriding
+# paraat_core.cadence.DEFAULT_INTERVALS (e.g. "standby=12m,mild=1m,flu_plus=14d"), and the
+# largest meeting document accepted.
+PARAAT_PREPAREDNESS_CADENCE = env_str("PARAAT_PREPAREDNESS_CADENCE", "")
+PARAAT_MEETING_DOCUMENT_MAX_MB = env_int("PARAAT_MEETING_DOCUMENT_MAX_MB", 20)

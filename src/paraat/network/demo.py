@@ -200,7 +200,7 @@ def _person(
             user=user,
             consent_on=STANDBY_START,
             consent_scope=scope,
-            retention_until=today.replace(year=today.year + 2),
+            retention_until=selectors.years_later(today, 2),
             is_fictional=True,
         ),
         actor=None,

@@ -73,7 +73,24 @@ class PersonLabelField(forms.ModelChoiceField):  # type: ignore[type-arg]
         return f"{obj.name} ({organisation})" if organisation else str(obj.name)
 
 
-class DisciplineField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+class SafeMultipleChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    """A multiple choice of rows by primary key that refuses anything but a plausible key
+    before it reaches the database (SQLite raises ``OverflowError`` — a 500 — on a huge
+    integer in an ``IN`` list)."""
+
+    def _check_values(self, value: Any) -> Any:
+        for pk in value if isinstance(value, list | tuple) else ():
+            text = str(pk)
+            if not (text.isascii() and text.isdigit() and 0 < len(text) <= 18):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": text[:40]},
+                )
+        return super()._check_values(value)  # type: ignore[misc]
+
+
+class DisciplineField(SafeMultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
 
     def label_from_instance(self, obj: Any) -> str:
@@ -113,7 +130,7 @@ class PersonFields(forms.Form):
         self.fields["organisation"].queryset = selectors.organisation_list()  # type: ignore[attr-defined]
         if not self.is_bound and not self.initial.get("retention_until"):
             today = timezone.localdate()
-            self.initial["retention_until"] = today.replace(year=today.year + RETENTION_YEARS)
+            self.initial["retention_until"] = selectors.years_later(today, RETENTION_YEARS)
 
     def person_data(self) -> services.PersonData:
         data = self.cleaned_data
@@ -328,7 +345,7 @@ class CircleForm(forms.Form):
     lead_organisation = forms.ModelChoiceField(
         label=_("Trekker (organisatie)"), queryset=selectors.organisation_list()
     )
-    member_organisations = forms.ModelMultipleChoiceField(
+    member_organisations = SafeMultipleChoiceField(
         label=_("Deelnemende organisaties"),
         queryset=selectors.organisation_list(),
         required=False,
@@ -340,7 +357,7 @@ class CircleForm(forms.Form):
         required=False,
         empty_label=_("— geen —"),
     )
-    groups = forms.ModelMultipleChoiceField(
+    groups = SafeMultipleChoiceField(
         label=_("Groepen waarvoor de kring spreekt"),
         queryset=selectors.population_group_list(),
         required=False,

@@ -59,6 +59,14 @@ def stale_months() -> int:
     return int(getattr(settings, "PARAAT_NETWORK_STALE_MONTHS", 12))
 
 
+def years_later(day: dt.date, years: int) -> dt.date:
+    """The same day ``years`` later; 29 February becomes 28 February in a common year."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
 def stale_cutoff(*, today: dt.date) -> dt.date:
     """Confirmations before this date are stale."""
     return network_coverage.months_before(today, stale_months())
@@ -117,10 +125,9 @@ def person_list(
             | Q(candidate__availability_confirmed_on__lt=cutoff)
         )
         rows = rows.filter(old_pool | old_candidate)
-    if q.strip():
-        rows = rows.filter(
-            Q(name__icontains=q.strip()) | Q(organisation__name__icontains=q.strip())
-        )
+    q = q.replace("\x00", "").strip()  # PostgreSQL refuses NUL in a text parameter
+    if q:
+        rows = rows.filter(Q(name__icontains=q) | Q(organisation__name__icontains=q))
     return rows.distinct()
 
 
@@ -143,12 +150,20 @@ def person_references(*, person: Person) -> dict[str, int]:
     """Rows elsewhere that point at the person (memberships, attendance, playbook owner, …),
     by the verbose name of their model; relations this app clears on erasure are left out."""
     counts: dict[str, int] = {}
-    for relation in person._meta.related_objects:
-        accessor = relation.get_accessor_name()
-        if accessor is None or accessor in _OWN_RELATIONS:
+    # Hidden relations too (``related_name="+"``, e.g. attendance and playbook owners):
+    # ``_meta.related_objects`` leaves those out, and a person referenced only there would
+    # otherwise be deleted, which a protecting foreign key refuses.
+    relations = [
+        f
+        for f in person._meta.get_fields(include_hidden=True)
+        if f.auto_created and not f.concrete and (f.one_to_many or f.one_to_one or f.many_to_many)
+    ]
+    for relation in relations:
+        accessor = relation.get_accessor_name()  # type: ignore[union-attr]
+        if accessor in _OWN_RELATIONS:
             continue
         related = relation.related_model
-        field = relation.field.name
+        field = relation.field.name  # type: ignore[union-attr]
         number = related._default_manager.filter(**{field: person}).count()
         if number:
             counts[str(related._meta.verbose_name_plural)] = number

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -266,6 +266,21 @@ def _erasure_action(person: Person) -> str:
     )
 
 
+ErasureHook = Callable[..., object]
+"""Called as ``hook(person=person)`` inside the erasure's transaction."""
+_ERASURE_HOOKS: list[ErasureHook] = []
+
+
+def erasure_hook_register(hook: ErasureHook) -> None:
+    """Let another app release or scrub its own references to a person when the person is
+    erased (e.g. standby unsets playbook ownership and clears attendance notes).  Hooks run in
+    :func:`person_erase`'s transaction after this app's own clean-up and before it decides
+    between anonymising and deleting; an app registers its hook in its ``AppConfig.ready``.
+    The network app itself knows no other app."""
+    if hook not in _ERASURE_HOOKS:
+        _ERASURE_HOOKS.append(hook)
+
+
 def anonymised_name(person_ref: int) -> str:
     return _("Geanonimiseerd persoon #%(n)s") % {"n": person_ref}
 
@@ -275,9 +290,11 @@ def person_erase(*, person: Person, reason: str, actor: User | None) -> ErasureO
     """Erase a person's data: anonymise when anything refers to them (a membership keeps an
     anonymised name, so committee history and attendance stay complete), delete otherwise.
 
-    Always removed: contact details, the account link, consent, the pool and card-index entries
-    and the declarations of interest — except that the declarations of someone who served in the
-    committee stay (they belong to the accountability of the advice they took part in).
+    Always removed: contact details, the organisation, the account link, consent, the pool and
+    card-index entries, what other apps release through their erasure hooks
+    (:func:`erasure_hook_register`) and the declarations of interest — except that the
+    declarations of someone who served in the committee stay (they belong to the
+    accountability of the advice they took part in).
     """
     errors: dict[str, str] = {}
     _choice(errors, "reason", reason, ErasureReason.values)
@@ -292,6 +309,8 @@ def person_erase(*, person: Person, reason: str, actor: User | None) -> ErasureO
     if not served:
         InterestDeclaration.objects.filter(person=person).delete()
     PracticeCircle.objects.filter(contact=person).update(contact=None)
+    for hook in list(_ERASURE_HOOKS):
+        hook(person=person)
     action = _erasure_action(person)
     if action == ErasureAction.DELETED:
         person.delete()
@@ -300,6 +319,7 @@ def person_erase(*, person: Person, reason: str, actor: User | None) -> ErasureO
         person.name = anonymised_name(ref)
         person.email = ""
         person.phone = ""
+        person.organisation = None  # with role and period it would point at the person
         person.function_title = ""
         person.user = None
         person.consent_on = None

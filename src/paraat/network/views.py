@@ -125,7 +125,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
     organisation_pk = f.parse_pk(request.GET.get("organisation"))
     organisation = selectors.organisation_get(pk=organisation_pk) if organisation_pk else None
     stale = request.GET.get("stale") == "1"
-    query = (request.GET.get("q") or "")[:200]
+    query = (request.GET.get("q") or "").replace("\x00", "")[:200]
     rows = selectors.person_list(
         user=request.user,
         role=role,

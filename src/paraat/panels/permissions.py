@@ -3,6 +3,16 @@
 Only permission strings here: this module must not import models.
 """
 
-MANAGE: tuple[str, ...] = ()  # CPO / secretariat
-READ: tuple[str, ...] = ()  # committee (chair, members, expert members)
-ADMIN: tuple[str, ...] = ()  # beheerder
+MANAGE_PERM = "panels.manage_panels"
+RESULTS_PERM = "panels.view_panel_results"
+PANELIST_VIEW_PERM = "panels.view_panelist"
+PANELIST_DELETE_PERM = "panels.delete_panelist"
+
+MANAGE: tuple[str, ...] = (  # CPO / secretariat: everything
+    MANAGE_PERM,
+    RESULTS_PERM,
+    PANELIST_VIEW_PERM,
+    PANELIST_DELETE_PERM,
+)
+READ: tuple[str, ...] = (RESULTS_PERM,)  # committee: results, never panelists
+ADMIN: tuple[str, ...] = (PANELIST_VIEW_PERM, PANELIST_DELETE_PERM)  # beheerder: privacy requests

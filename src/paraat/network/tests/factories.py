@@ -25,8 +25,9 @@ TODAY = dt.date(2026, 3, 15)
 
 
 def in_two_years() -> dt.date:
-    today = timezone.localdate()
-    return today.replace(year=today.year + 2)
+    from paraat.network.selectors import years_later
+
+    return years_later(timezone.localdate(), 2)
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
