@@ -7,4 +7,6 @@ source scripts/_venv.sh
 export PARAAT_DATA_DIR=${PARAAT_DATA_DIR:-$PWD/var/demo}
 # The demo serves plain HTTP on localhost; production keeps secure cookies (the default).
 export PARAAT_SECURE_COOKIES=${PARAAT_SECURE_COOKIES:-0}
+# The fictional demo accounts log in without a second step; the header says 2FA is off.
+export PARAAT_REQUIRE_2FA=${PARAAT_REQUIRE_2FA:-0}
 exec .venv/bin/paraat demo --serve "${PARAAT_DEMO_ADDR:-localhost:8000}"

@@ -82,6 +82,18 @@ def _in_years(value: dt.date) -> None:
         raise serializers.ValidationError(_("Geef een datum tussen 2000 en 2100."))
 
 
+class MomentField(serializers.DateTimeField):
+    """DRF's DateTimeField, but a moment that cannot be moved into the time zone (e.g.
+    ``0001-01-01``) is a 400 naming the field, not an ``OverflowError`` (a 500)."""
+
+    def to_internal_value(self, value: Any) -> dt.datetime:
+        try:
+            return super().to_internal_value(value)  # type: ignore[no-any-return]
+        except (OverflowError, ValueError):
+            self.fail("invalid", format="YYYY-MM-DDThh:mm[:ss][+HH:MM|-HH:MM|Z]")
+            raise  # unreachable: fail() raises
+
+
 def _date(*, required: bool = True) -> Any:
     if required:
         return serializers.DateField(validators=[_in_years])
@@ -154,7 +166,7 @@ class ActivationSignalSentSerializer(serializers.Serializer):  # type: ignore[ty
 
 class ActivationDecisionSerializer(serializers.Serializer):  # type: ignore[type-arg]
     decision = serializers.ChoiceField(choices=Decision.choices)
-    decided_at = serializers.DateTimeField()
+    decided_at = MomentField()
     decided_by = _text(200)
     note = _text(20_000)
 
@@ -196,7 +208,7 @@ class ActivationChecklistAddSerializer(serializers.Serializer):  # type: ignore[
 
 
 class ActivationChecklistDoneSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    done_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    done_at = MomentField(required=False, allow_null=True, default=None)
     note = _text(500)
 
     def validate_done_at(self, value: dt.datetime | None) -> dt.datetime | None:

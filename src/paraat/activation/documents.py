@@ -88,21 +88,33 @@ def _base(case: ActivationCase) -> dict[str, Any]:
     }
 
 
+#: The evidence levels a document of a case at a given level may name: never an item more
+#: confidential than the case itself (whoever may download the case's documents may see the
+#: case, not necessarily a more confidential item; e.g. a committee member and an internal
+#: case citing a confidential item).
+_LEVELS_UP_TO: dict[str, tuple[str, ...]] = {
+    "public": ("public",),
+    "internal": ("public", "internal"),
+    "confidential": ("public", "internal", "confidential"),
+}
+
+
 def signal_data(*, signal: ActivationSignal) -> dict[str, Any]:
     """The signal: why the CPO proposes to establish the committee, criterion by criterion.
-    Evidence items that are not public are named only when the case is not public."""
+    Evidence items are named only up to the case's own confidentiality (an item more
+    confidential than the case is left out)."""
     case = signal.case
     sections = []
     if case.description.strip():
         sections.append({"heading": _("Aanleiding"), "blocks": blocks(case.description)})
-    public_case = case.confidentiality == "public"
+    shown = _LEVELS_UP_TO.get(case.confidentiality, ("public",))
     for reason in signal.reasons or []:
         parts = [_("Oordeel: %(j)s.") % {"j": reason.get("judgement_label", "")}]
         text = _clean(reason.get("evidence_text", "")).strip()
         items = [
             f"{e.get('ref', '')} — {e.get('title', '')}"
             for e in reason.get("evidence", [])
-            if not public_case or e.get("confidentiality") == "public"
+            if e.get("confidentiality") in shown
         ]
         section_blocks = blocks("\n".join(parts))
         if text:

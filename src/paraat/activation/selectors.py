@@ -275,13 +275,20 @@ class ActivationSummary:
     checklist_total: int
 
 
-def activation_list_between(*, start: dt.date, end: dt.date) -> list[ActivationSummary]:
+def activation_list_between(
+    *, start: dt.date, end: dt.date, user: AnyUser | None = None
+) -> list[ActivationSummary]:
     """Cases with any step (opened, signal sent, decision, decree adopted, operational) on a
-    day from ``start`` to ``end`` inclusive, oldest first, with their time to operational.
-    No user filter: the yearly report is a report of the CPO about all cases (titles and
-    figures only, never the evidence)."""
+    day from ``start`` to ``end`` inclusive, oldest first, with their time to operational
+    (titles and figures only, never the evidence). With ``user``, only the cases that reader
+    may see (a confidential case stays out of a report made by someone without access)."""
+    base = ActivationCase.objects.all()
+    if user is not None:
+        if not may(user=user, action="view"):
+            return []
+        base = filter_visible(user=user, queryset=base)
     cases = (
-        ActivationCase.objects.filter(
+        base.filter(
             Q(created_at__date__range=(start, end))
             | Q(signals__sent_on__range=(start, end))
             | Q(decision__decided_at__date__range=(start, end))

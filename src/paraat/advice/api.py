@@ -953,10 +953,14 @@ class AdviceRequestViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
             OpenApiParameter("status", str, enum=AdviceStatus.values),
             OpenApiParameter("q", str, description="Zoek in de titel"),
         ],
-        responses=_SUMMARY_LIST,
+        responses={200: _SUMMARY_LIST, **_errors(403)},
     )
     def list(self, request: Request) -> Response:
-        """The requests the caller may see, newest first, with their deadline countdown."""
+        """The requests the caller may see, newest first, with their deadline countdown.
+        The register is for roles that follow advice requests (as the page); the public reads
+        published advice at ``advice/published/``."""
+        if not self.user.has_perm("advice.view_advicerequest"):
+            raise PermissionDenied(_("Uw rol staat deze handeling niet toe."))
         wanted = request.query_params.get("status", "")
         rows = selectors.advice_list(
             user=self.user,

@@ -22,6 +22,7 @@ from rest_framework.response import Response
 
 from paraat.accounts.models import Confidentiality
 from paraat.api.exceptions import validation_detail
+from paraat.api.schema import ErrorAutoSchema
 from paraat.assessments import permissions, selectors, services, tasks
 from paraat.assessments.forms import judgement_values
 from paraat.assessments.models import (
@@ -174,6 +175,8 @@ class AnalyseSerializer(serializers.Serializer):  # type: ignore[type-arg]
 
 class AssessmentViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
     """Assessments (afwegingen). Reading shows only what the user may see."""
+
+    schema = ErrorAutoSchema()
 
     queryset = Assessment.objects.none()  # for permissions; rows come from selectors
     lookup_field = "key"
@@ -351,7 +354,7 @@ class AssessmentViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
         )
 
     @extend_schema(responses={200: _VERSION})
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def versions(self, request: Request, key: str | None = None) -> Response:
         assessment = self._assessment(key)
         return Response(

@@ -35,6 +35,10 @@ REQUEST_ID: ContextVar[str | None] = ContextVar("paraat_request_id", default=Non
 
 PLAIN_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
 
+# Libraries that report every step at INFO (django-axes: every login; WeasyPrint and fontTools:
+# every stage of every PDF): warnings and errors only.
+QUIET_LOGGERS = ("axes", "weasyprint", "fontTools")
+
 # Attributes every LogRecord has; anything else on a record came from ``extra=``.
 _RECORD_ATTRS = frozenset(
     vars(logging.LogRecord("", logging.INFO, "", 0, "", None, None, None, None))
@@ -252,7 +256,7 @@ def build_logging(level: str = "INFO", fmt: str = "plain") -> dict[str, Any]:
             }
         },
         "root": {"handlers": ["console"], "level": level_name},
-        "loggers": {"axes": {"level": "WARNING"}},
+        "loggers": {name: {"level": "WARNING"} for name in QUIET_LOGGERS},
     }
 
 

@@ -45,6 +45,10 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "auditlog",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "mozilla_django_oidc",
     "django_tasks",
     "django_tasks_db",
     "paraat.accounts",
@@ -67,13 +71,17 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "paraat.ops.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "paraat.web.dbfaults.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "paraat.web.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "paraat.accounts.middleware.TwoFactorMiddleware",
     "paraat.accounts.middleware.LoginRequiredMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -107,6 +115,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'paraat.sqlite3'}"),
         conn_max_age=env_int("PARAAT_DB_CONN_MAX_AGE", 0),
+        # A kept connection is checked before each request reuses it, so a database restart
+        # costs one failed request at most (issue 8); see web/dbfaults.py for that one.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -148,6 +159,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_SSL_REDIRECT = env_bool("PARAAT_SSL_REDIRECT", False)
+# The probes answer over plain HTTP too (load balancers and container health checks).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_HSTS_SECONDS = env_int("PARAAT_HSTS_SECONDS", 0)
 if env_bool("PARAAT_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -361,3 +374,65 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
 # largest meeting document accepted.
 PARAAT_PREPAREDNESS_CADENCE = env_str("PARAAT_PREPAREDNESS_CADENCE", "")
 PARAAT_MEETING_DOCUMENT_MAX_MB = env_int("PARAAT_MEETING_DOCUMENT_MAX_MB", 20)
+# Free-text remarks about people in the network and at meetings (a candidate's notes, a note on
+# someone's attendance such as "afgemeld wegens ziekte") are not copied into the append-only
+# audit log either: erasure clears them, and the log must not keep them (review of issue 7).
+AUDITLOG_INCLUDE_TRACKING_MODELS = (
+    *AUDITLOG_INCLUDE_TRACKING_MODELS,
+    {"model": "network.candidate", "exclude_fields": ["notes"]},
+    {"model": "preparedness.attendance", "exclude_fields": ["note"]},
+)
+
+# --- Two-factor authentication and single sign-on (paraat.accounts; see ADR 0021) ------------
+# TOTP (an authenticator app) with backup codes, required for the roles below; a user with a
+# confirmed device is always asked for a code, whatever the role. The demo script switches the
+# requirement off (PARAAT_REQUIRE_2FA=0) and the header then says so.
+PARAAT_REQUIRE_2FA = env_bool("PARAAT_REQUIRE_2FA", True)
+PARAAT_2FA_REQUIRED_ROLES = env_list(
+    "PARAAT_2FA_REQUIRED_ROLES",
+    ["beheerder", "cpo-secretariaat", "voorzitter", "commissielid", "expertlid"],
+)
+OTP_TOTP_ISSUER = env_str("PARAAT_2FA_ISSUER", "paraat")
+# django-otp's own throttling: after n wrong codes a device refuses codes for 2^(n-1) seconds.
+# Wrong codes also count as failed logins for django-axes (AXES_FAILURE_LIMIT, per user + IP).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# Secrets never go into the audit log: the device and backup-code tables are not tracked;
+# accounts.services writes one explicit entry per event on the user instead.
+AUDITLOG_EXCLUDE_TRACKING_MODELS = (
+    *AUDITLOG_EXCLUDE_TRACKING_MODELS,
+    "otp_totp",
+    "otp_static",
+)
+# OpenID Connect (mozilla-django-oidc): on only when issuer, client id and secret are set. The
+# endpoints default to the issuer's Keycloak-style paths; set them explicitly for any other
+# identity provider (its /.well-known/openid-configuration lists them).
+PARAAT_OIDC_ISSUER = env_str("PARAAT_OIDC_ISSUER", "").rstrip("/")
+OIDC_RP_CLIENT_ID = env_str("PARAAT_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = env_str("PARAAT_OIDC_CLIENT_SECRET", "")
+PARAAT_OIDC_ENABLED = bool(PARAAT_OIDC_ISSUER and OIDC_RP_CLIENT_ID and OIDC_RP_CLIENT_SECRET)
+_OIDC_BASE = f"{PARAAT_OIDC_ISSUER}/protocol/openid-connect"
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("PARAAT_OIDC_AUTHORIZATION_ENDPOINT", f"{_OIDC_BASE}/auth")
+OIDC_OP_TOKEN_ENDPOINT = env_str("PARAAT_OIDC_TOKEN_ENDPOINT", f"{_OIDC_BASE}/token")
+OIDC_OP_USER_ENDPOINT = env_str("PARAAT_OIDC_USERINFO_ENDPOINT", f"{_OIDC_BASE}/userinfo")
+OIDC_OP_JWKS_ENDPOINT = env_str("PARAAT_OIDC_JWKS_ENDPOINT", f"{_OIDC_BASE}/certs")
+OIDC_RP_SIGN_ALGO = env_str("PARAAT_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = env_str("PARAAT_OIDC_SCOPES", "openid email profile")
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = env_int("PARAAT_OIDC_TIMEOUT", 10)
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc_callback"
+# The identity provider does multi-factor authentication: an SSO login counts as verified.
+PARAAT_OIDC_TRUST_MFA = env_bool("PARAAT_OIDC_TRUST_MFA", True)
+if PARAAT_OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS = [*AUTHENTICATION_BACKENDS, "paraat.accounts.oidc.ParaatOIDCBackend"]
+
+# --- Background jobs: recovery when a worker dies (paraat.jobs; issue 8) ----------------------
+# A running job's worker writes a heartbeat every PARAAT_JOB_HEARTBEAT_SECONDS. A job whose worker
+# process is gone (seen directly on the same machine) or whose heartbeat is older than the lease
+# is queued again by `paraat jobs recover` (also run by every task worker at its start and every
+# PARAAT_JOB_RECOVER_SECONDS; -1 switches that off), at most PARAAT_JOB_MAX_ATTEMPTS starts in all;
+# then it fails with a message. The lease must exceed the longest pause between heartbeats.
+PARAAT_JOB_LEASE_SECONDS = env_int("PARAAT_JOB_LEASE_SECONDS", 300)
+PARAAT_JOB_MAX_ATTEMPTS = env_int("PARAAT_JOB_MAX_ATTEMPTS", 3)
+PARAAT_JOB_HEARTBEAT_SECONDS = env_float("PARAAT_JOB_HEARTBEAT_SECONDS", 30.0)
+PARAAT_JOB_RECOVER_SECONDS = env_float("PARAAT_JOB_RECOVER_SECONDS", 60.0)

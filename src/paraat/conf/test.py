@@ -18,4 +18,5 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = []  # noqa: F405
 LANGUAGE_CODE = "nl"
 WHITENOISE_AUTOREFRESH = True
+PARAAT_REQUIRE_2FA = False  # the suite logs in without codes; 2FA tests switch it on
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405

@@ -23,6 +23,7 @@ from rest_framework.response import Response
 from paraat.accounts.models import Confidentiality
 from paraat.accounts.selectors import filter_visible
 from paraat.api.exceptions import validation_detail
+from paraat.api.schema import ErrorAutoSchema
 from paraat.evidence import selectors, services
 from paraat.evidence.exports import EXPORT_FORMATS
 from paraat.evidence.models import (
@@ -206,7 +207,11 @@ class EvidenceViewSet(
 ):
     """Evidence items (kennisitems). Reading shows only what the user may see."""
 
+    schema = ErrorAutoSchema()
+
     serializer_class = EvidenceSerializer
+    # The search list pages itself (``page``, ``pages``); the other answers are single items.
+    pagination_class = None
     queryset = EvidenceItem.objects.none()  # for permissions; rows come from selectors
 
     def get_queryset(self) -> QuerySet[EvidenceItem]:
@@ -321,7 +326,15 @@ class EvidenceViewSet(
             OpenApiParameter("export_format", str, enum=[*EXPORT_FORMATS], required=True),
             *_SEARCH_PARAMETERS[:-1],
         ],
-        responses={(200, "text/plain"): OpenApiTypes.STR},
+        responses={
+            (200, spec.content_type.split(";")[0]): (
+                # CSL-JSON is a JSON array of items; CSV and RIS are text.
+                {"type": "array", "items": {"type": "object", "additionalProperties": {}}}
+                if "json" in spec.content_type
+                else OpenApiTypes.STR
+            )
+            for spec in EXPORT_FORMATS.values()
+        },
     )
     @action(detail=False, methods=["get"])
     def export(self, request: Request) -> HttpResponse:
@@ -356,7 +369,10 @@ _FICHE_RESPONSE = inline_serializer(
 class FicheViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
     """Fiches per measure, as the user may see them (read-only; edit in the web interface)."""
 
+    schema = ErrorAutoSchema()
+
     queryset = Fiche.objects.none()
+    pagination_class = None  # the list is returned whole
     lookup_field = "measure_key"
     lookup_value_regex = "[-a-zA-Z0-9_]+"
 
@@ -410,7 +426,10 @@ class FicheViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
 class DossierViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
     """Knowledge dossiers (kennisdossiers), latest version, as the user may see them."""
 
+    schema = ErrorAutoSchema()
+
     queryset = KnowledgeDossier.objects.none()
+    pagination_class = None  # the list is returned whole
     lookup_field = "key"
 
     @extend_schema(

@@ -886,6 +886,9 @@ def _bibtex_entry(entry: Entry, result: list[ParsedReference], rejected: list[Re
     builder.finish(result, rejected)
 
 
+_BIBTEX_BLOCK: Final = re.compile(r"^\s*@\s*[A-Za-z]+\s*[{(]", re.MULTILINE)
+
+
 def _read_bibtex(text: str, result: list[ParsedReference], rejected: list[Rejection]) -> None:
     library = bibtex_parse_string(text)
     if library.failed_blocks:
@@ -900,6 +903,10 @@ def _read_bibtex(text: str, result: list[ParsedReference], rejected: list[Reject
         raise _SyntaxProblem(
             line, "onleesbaar BibTeX-blok", fields_seen[-1].lower() if fields_seen else ""
         )
+    if not library.entries and not _BIBTEX_BLOCK.search(text):
+        # Text outside @blocks is a comment in BibTeX, so any text "parses": a file without a
+        # single @block is not a BibTeX file (e.g. a web page saved as .bib).
+        raise _SyntaxProblem(1, "geen BibTeX-items gevonden (een item begint met @type{sleutel,)")
     for entry in library.entries:
         _bibtex_entry(entry, result, rejected)
 

@@ -19,6 +19,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from paraat.api.schema import ErrorAutoSchema
 from paraat.indicators import selectors
 from paraat.indicators.models import CompositeIndex, Indicator, Signal
 from paraat_core.freshness import freshness
@@ -144,6 +145,8 @@ _SERIES_PARAMETERS = [
 class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
     """Indicators of the societal picture (maatschappelijk beeld)."""
 
+    schema = ErrorAutoSchema()
+
     serializer_class = IndicatorSerializer
     lookup_field = "key"
     queryset = Indicator.objects.none()
@@ -156,7 +159,7 @@ class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
         return rows.order_by("key")
 
     @extend_schema(parameters=_SERIES_PARAMETERS, responses=PointSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def observations(self, request: Request, key: str | None = None) -> Response:
         """One series as known on a date, with status and vintage of each figure."""
         indicator = self.get_object()
@@ -213,6 +216,8 @@ class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
 class SignalViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
     """Signals raised by the rules, newest period first; each explains itself."""
 
+    schema = ErrorAutoSchema()
+
     serializer_class = SignalSerializer
     queryset = Signal.objects.none()
 
@@ -237,6 +242,8 @@ class SignalViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
 
 class CompositeViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
     """Composite indices with their latest run: the number, its 5–95 % band and its parts."""
+
+    schema = ErrorAutoSchema()
 
     serializer_class = CompositeSerializer
     lookup_field = "key"

@@ -448,7 +448,8 @@ def indicators_demo_load(*, data_dir: Path, path: Path = DEMO_FILE) -> dict[str,
         summary["revised"] += counts.revised
         summary["unchanged"] += counts.unchanged
     if batch is not None:
-        batch.report = {"source": "demo", **summary}
+        # As the import services do: the report lists the indicators' keys.
+        batch.report = {"source": "demo", **summary, "indicators": keys}
         batch.save(update_fields=["report"])
     summary.update(demo_signals_and_index())
     return summary

@@ -35,9 +35,15 @@ class Job(models.Model):
     created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
     started_at = models.DateTimeField(_("gestart"), null=True, blank=True)
     finished_at = models.DateTimeField(_("afgerond"), null=True, blank=True)
+    # Recovery of a job whose worker died (see jobs.services.jobs_recover): how often it was
+    # started, when its worker last said it was alive, and which process that worker is.
+    attempts = models.PositiveSmallIntegerField(_("pogingen"), default=0)
+    last_heartbeat_at = models.DateTimeField(_("laatste teken van leven"), null=True, blank=True)
+    worker = models.CharField(_("verwerker"), max_length=255, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status"], name="jobs_job_status_idx")]
         verbose_name = _("achtergrondtaak")
         verbose_name_plural = _("achtergrondtaken")
 

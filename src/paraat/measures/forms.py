@@ -162,7 +162,10 @@ class OxcgrtUploadForm(forms.Form):
         if not upload.name.lower().endswith(".csv"):
             raise ValidationError(_("Alleen CSV-bestanden (.csv) kunnen worden geïmporteerd."))
         if upload.size > settings.MAX_IMPORT_UPLOAD_BYTES:
-            raise ValidationError(_("Het bestand is te groot."))
+            raise ValidationError(
+                _("Het bestand is te groot: hoogstens %(mb)s MB.")
+                % {"mb": f"{settings.MAX_IMPORT_UPLOAD_BYTES / (1024 * 1024):g}"}
+            )
         return upload
 
 

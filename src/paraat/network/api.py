@@ -362,7 +362,9 @@ def _errors(*codes: int) -> dict[int, OpenApiResponse]:
 
 
 _OBJ = OpenApiTypes.OBJECT
-_LIST = OpenApiResponse(_OBJ, description="Lijst")
+# For the ``list`` actions: drf-spectacular makes this item schema a JSON array of such
+# objects (the lists are not paginated).
+_LIST = OpenApiResponse({"type": "object", "additionalProperties": {}}, description="Lijst")
 
 
 class _Base(viewsets.ViewSet):

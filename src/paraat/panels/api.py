@@ -61,6 +61,18 @@ class PanelPermission(permissions.BasePermission):
         return bool(user.has_perm(MANAGE_PERM))
 
 
+class MomentField(serializers.DateTimeField):
+    """DRF's DateTimeField, but a moment that cannot be moved into the time zone (e.g.
+    ``0001-01-01``) is a 400 naming the field, not an ``OverflowError`` (a 500)."""
+
+    def to_internal_value(self, value: Any) -> Any:
+        try:
+            return super().to_internal_value(value)
+        except (OverflowError, ValueError):
+            self.fail("invalid", format="YYYY-MM-DDThh:mm[:ss][+HH:MM|-HH:MM|Z]")
+            raise  # unreachable: fail() raises
+
+
 # --- serializers ---------------------------------------------------------------------------------
 
 
@@ -89,8 +101,8 @@ class QuestionnaireSerializer(serializers.Serializer):  # type: ignore[type-arg]
     panel = serializers.IntegerField(min_value=1)
     title = serializers.CharField(max_length=300)
     intro = serializers.CharField(required=False, allow_blank=True, default="")
-    opens_at = serializers.DateTimeField()
-    closes_at = serializers.DateTimeField()
+    opens_at = MomentField()
+    closes_at = MomentField()
     confidentiality = serializers.ChoiceField(
         choices=Confidentiality.choices, required=False, default=Confidentiality.INTERNAL
     )
@@ -116,8 +128,8 @@ class SessionSerializer(serializers.Serializer):  # type: ignore[type-arg]
         child=serializers.CharField(max_length=100), required=False, default=list, max_length=50
     )
     offer_weights = serializers.BooleanField(required=False, default=False)
-    opens_at = serializers.DateTimeField()
-    closes_at = serializers.DateTimeField()
+    opens_at = MomentField()
+    closes_at = MomentField()
     confidentiality = serializers.ChoiceField(
         choices=Confidentiality.choices, required=False, default=Confidentiality.INTERNAL
     )

@@ -295,12 +295,24 @@ def session_weight_distribution(*, session: DilemmaSession) -> WeightDistributio
     )
 
 
+_LEVELS_UP_TO: dict[str, tuple[str, ...]] = {
+    "public": ("public",),
+    "internal": ("public", "internal"),
+    "confidential": ("public", "internal", "confidential"),
+}
+
+
 def weight_distributions_for(*, assessment: Assessment) -> list[WeightDistribution]:
     """Every distribution offered to this assessment: domain-ranking sessions linked to it with
-    ``offer_weights`` and at least one ballot (newest session first)."""
+    ``offer_weights`` and at least one ballot (newest session first).
+
+    Only sessions no more confidential than the assessment: the analysis (label, weights,
+    results) is stored on the assessment's version and shown to whoever may see the
+    assessment, who may not see a more confidential session."""
     sessions = (
         DilemmaSession.objects.select_related("panel")
         .filter(assessment=assessment, kind=SessionKind.RANK_DOMAINS, offer_weights=True)
+        .filter(confidentiality__in=_LEVELS_UP_TO.get(assessment.confidentiality, ("public",)))
         .order_by("-closes_at", "-id")
     )
     out = []

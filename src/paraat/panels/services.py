@@ -188,10 +188,24 @@ def panelists_retention_apply(*, today: dt.date | None = None) -> int:
 # --- questionnaires ---------------------------------------------------------------------------
 
 
+YEARS = (2000, 2100)
+"""Opening and closing moments must lie in these years (far-off moments overflow date
+arithmetic and the database's time-zone conversion)."""
+
+
 def _window(errors: dict[str, str], opens_at: dt.datetime, closes_at: dt.datetime) -> None:
     if timezone.is_naive(opens_at) or timezone.is_naive(closes_at):
         errors["opens_at"] = _("Geef datum en tijd met tijdzone.")
-    elif closes_at <= opens_at:
+        return
+    for name, moment in (("opens_at", opens_at), ("closes_at", closes_at)):
+        if not YEARS[0] <= moment.year <= YEARS[1]:
+            errors[name] = _("Geef een moment tussen %(a)s en %(b)s.") % {
+                "a": YEARS[0],
+                "b": YEARS[1],
+            }
+    if "opens_at" in errors or "closes_at" in errors:
+        return
+    if closes_at <= opens_at:
         errors["closes_at"] = _("De sluitingsdatum ligt na de openingsdatum.")
 
 

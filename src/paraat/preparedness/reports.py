@@ -154,16 +154,14 @@ def _exercises(start: dt.date, end: dt.date, user: AnyUser) -> tuple[list[dict[s
     return _guarded("exercises", read)
 
 
-def _activations(
-    start: dt.date, end: dt.date, user: AnyUser
-) -> tuple[list[dict[str, Any]], str]:
+def _activations(start: dt.date, end: dt.date, user: AnyUser) -> tuple[list[dict[str, Any]], str]:
     if not may_see(user, "activations"):
         return [], _hidden()
 
     def read() -> Iterable[Any]:
         from paraat.activation.selectors import activation_list_between
 
-        return activation_list_between(start=start, end=end)
+        return activation_list_between(start=start, end=end, user=user)
 
     return _guarded("activations", read)
 

@@ -502,6 +502,8 @@ def attendance_record(
     _choice(errors, "role", role, AttendanceRole.values)
     if person is None:
         errors["person"] = _("Kies een persoon.")
+    elif person.anonymised_on is not None:
+        errors["person"] = _("Deze persoon is geanonimiseerd.")
     _raise(errors)
     row, _created = Attendance.objects.update_or_create(
         meeting=meeting,
@@ -537,6 +539,12 @@ def person_references_release(*, person: Person) -> None:
 # --- playbook ----------------------------------------------------------------------------------
 
 
+def _owner_ok(errors: dict[str, str], owner: Person | None) -> None:
+    """An erased (anonymised) person cannot own a section: erasure released their sections."""
+    if owner is not None and owner.anonymised_on is not None:
+        errors["owner"] = _("Deze persoon is geanonimiseerd.")
+
+
 @transaction.atomic
 def playbook_section_create(
     *,
@@ -553,6 +561,7 @@ def playbook_section_create(
     _choice(errors, "element", element, PlaybookElement.values)
     _required(errors, "title", title, _("Geef een titel."))
     _date_ok(errors, "review_due_on", review_due_on)
+    _owner_ok(errors, owner)
     _raise(errors)
     if (
         element != PlaybookElement.OTHER
@@ -587,6 +596,7 @@ def playbook_section_update(
     errors: dict[str, str] = {}
     _required(errors, "title", title, _("Geef een titel."))
     _date_ok(errors, "review_due_on", review_due_on)
+    _owner_ok(errors, owner)
     _raise(errors)
     section.title = title.strip()
     section.owner = owner

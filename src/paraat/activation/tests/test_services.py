@@ -536,6 +536,24 @@ def test_activation_list_between(people: dict[str, Any]) -> None:
     )
 
 
+def test_activation_list_between_for_a_reader_leaves_out_what_they_may_not_see(
+    people: dict[str, Any],
+) -> None:
+    """The yearly report passes its maker: a confidential case stays out for a member."""
+    cpo = people["cpo"]
+    today = timezone.localdate()
+    internal = factories.case_make(actor=cpo, title="Intern dossier")
+    secret = factories.case_make(actor=cpo, title="Geheim dossier", confidentiality="confidential")
+    week = {"start": today - dt.timedelta(days=7), "end": today}
+    assert {r.pk for r in selectors.activation_list_between(**week, user=cpo)} == {
+        internal.pk,
+        secret.pk,
+    }
+    member_rows = selectors.activation_list_between(**week, user=people["member"])
+    assert [r.pk for r in member_rows] == [internal.pk]
+    assert selectors.activation_list_between(**week, user=people["analyst"]) == []
+
+
 def test_a_decree_member_does_not_block_erasure(people: dict[str, Any]) -> None:
     """The network's erasure removes card-index entries; the decree keeps the (anonymised)
     person and loses only the link to the card index."""

@@ -62,3 +62,26 @@ def test_security_txt_follows_rfc_9116(client: Client, settings) -> None:
     assert fields["Expires"].endswith("Z")
     assert fields["Canonical"].endswith("/.well-known/security.txt")
     assert "nl" in fields["Preferred-Languages"]
+
+
+@pytest.mark.django_db
+def test_a_foreign_host_header_is_a_clean_400(client: Client) -> None:
+    """Scanners send any Host: refused before authentication, the error page must still render."""
+    response = client.get("/", HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert b"Traceback" not in response.content
+
+
+@pytest.mark.django_db
+def test_probes_are_exempt_from_the_https_redirect(client: Client, settings) -> None:
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/").status_code == 301
+
+
+@pytest.mark.django_db
+def test_every_response_carries_a_request_id(client: Client) -> None:
+    response = client.get("/healthz", HTTP_X_REQUEST_ID="abc-123")
+    assert response["X-Request-ID"] == "abc-123"
+    forged = client.get("/healthz", HTTP_X_REQUEST_ID="x\ninjected")
+    assert forged["X-Request-ID"] != "x\ninjected"

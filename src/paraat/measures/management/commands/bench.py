@@ -25,7 +25,9 @@ class Command(BaseCommand):
     help = "Run a benchmark; the last output line is a JSON object of its figures."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("name", choices=["oxcgrt", "search", "indicators", "assess", "dossier"])
+        parser.add_argument(
+            "name", choices=["oxcgrt", "search", "indicators", "assess", "dossier", "load"]
+        )
         parser.add_argument("--rows", type=int, default=200_000, help="oxcgrt: rows")
         parser.add_argument("--items", type=int, default=100_000, help="search: library size")
         parser.add_argument("--queries", type=int, default=400, help="search: timed queries")
@@ -50,7 +52,14 @@ class Command(BaseCommand):
         parser.add_argument("--evidence", type=int, default=5_000, help="dossier: evidence items")
         parser.add_argument("--indicators", type=int, default=40, help="dossier: indicators")
         parser.add_argument(
-            "--users", type=int, default=30, help="dossier: concurrent users (voting rights)"
+            "--users",
+            type=int,
+            default=None,
+            help="dossier: concurrent users (voting rights; 30); load: simulated users (200)",
+        )
+        parser.add_argument("--minutes", type=float, default=10, help="load: duration")
+        parser.add_argument(
+            "--spawn-rate", type=float, default=20, help="load: users started per second"
         )
         parser.add_argument("--runs", type=int, default=10, help="dossier: timed dossier builds")
         parser.add_argument(
@@ -74,6 +83,9 @@ class Command(BaseCommand):
             return
         if options["name"] == "dossier":
             self._dossier(options)
+            return
+        if options["name"] == "load":
+            self._load(options)
             return
         if options["rows"] < 1 or options["repeat"] < 1:
             raise CommandError("--rows and --repeat must be positive")
@@ -164,7 +176,7 @@ class Command(BaseCommand):
             measures=options["measures"],
             evidence=options["evidence"],
             indicators=options["indicators"],
-            users=options["users"],
+            users=30 if options["users"] is None else options["users"],
             runs=options["runs"],
         )
         if min(sizes.measures, sizes.evidence, sizes.indicators, sizes.runs) < 1:
@@ -186,3 +198,26 @@ class Command(BaseCommand):
             log=self.stdout.write,
         )
         self.stdout.write(json.dumps(result))
+
+    def _load(self, options: dict[str, Any]) -> None:
+        from paraat.ops import bench_load
+
+        users = 200 if options["users"] is None else options["users"]
+        if users < 6 or options["minutes"] <= 0 or options["spawn_rate"] <= 0:
+            raise CommandError("--users must be at least 6; --minutes and --spawn-rate positive")
+        load = bench_load.Options(
+            users=users,
+            seconds=max(1, round(options["minutes"] * 60)),
+            spawn_rate=options["spawn_rate"],
+        )
+        self.stdout.write(
+            f"load: {load.users} users for {options['minutes']} min against the production-like "
+            "stack (scripts/prod-stack.sh, PostgreSQL, demo data); targets: no errors, no lost "
+            "or duplicated updates, public p95 ≤ 200 ms, authenticated p95 ≤ 500 ms"
+        )
+        try:
+            figures = bench_load.run(load, log=self.stdout.write)
+        except bench_load.LoadError as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(json.dumps(figures["details"]))
+        self.stdout.write(json.dumps(figures["result"]))
