@@ -11,6 +11,7 @@ naming the field. Documents, the yearly report and the evaluation export are bac
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -822,22 +823,21 @@ class BudgetWriteView(APIView):
     permission_classes = [IsAuthenticated]
     parser_classes = PARSERS
     serializer: type[serializers.Serializer] = StreamInSerializer  # type: ignore[type-arg]
-
-    def _write(self, user: User, data: dict[str, Any]) -> Any:
-        raise NotImplementedError
+    # The service that stores the row; ``of_stream``: the body names its funding stream.
+    service: Callable[..., Any] = staticmethod(services.funding_stream_create)
+    of_stream = False
 
     def post(self, request: Request) -> Response:
         user = _require(request, perms.MANAGE_BUDGET)
         data = _parse(self.serializer, request.data)
-        row = self._write(user, data)
+        if self.of_stream:
+            data["stream"] = _stream_or_400(data["stream"])
+        row = call_service(type(self).service, actor=user, **data)
         return Response({"id": row.pk}, status=status.HTTP_201_CREATED)
 
 
 class StreamCreateView(BudgetWriteView):
     serializer = StreamInSerializer
-
-    def _write(self, user: User, data: dict[str, Any]) -> Any:
-        return call_service(services.funding_stream_create, actor=user, **data)
 
     @extend_schema(
         request=StreamInSerializer,
@@ -850,10 +850,8 @@ class StreamCreateView(BudgetWriteView):
 
 class LineCreateView(BudgetWriteView):
     serializer = LineInSerializer
-
-    def _write(self, user: User, data: dict[str, Any]) -> Any:
-        data["stream"] = _stream_or_400(data["stream"])
-        return call_service(services.budget_line_create, actor=user, **data)
+    service = staticmethod(services.budget_line_create)
+    of_stream = True
 
     @extend_schema(
         request=LineInSerializer,
@@ -866,10 +864,8 @@ class LineCreateView(BudgetWriteView):
 
 class RealisationCreateView(BudgetWriteView):
     serializer = RealisationInSerializer
-
-    def _write(self, user: User, data: dict[str, Any]) -> Any:
-        data["stream"] = _stream_or_400(data["stream"])
-        return call_service(services.realisation_create, actor=user, **data)
+    service = staticmethod(services.realisation_create)
+    of_stream = True
 
     @extend_schema(
         request=RealisationInSerializer,

@@ -347,6 +347,8 @@ def _zip_format(content: bytes) -> str | None:
         ):
             return "odt"
         return None
+    # zipfile raises NotImplementedError for a compression method it cannot read: not a
+    # document we accept either.
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError, NotImplementedError):
         return None
 
