@@ -20,7 +20,11 @@
 #   PARAAT_STACK_PG            PostgreSQL server (postgres://postgres@localhost:5432)
 #   PARAAT_STACK_PORT          port on 127.0.0.1 (8001)
 #   PARAAT_STACK_WEB_WORKERS   gunicorn worker processes (3)
+#   PARAAT_STACK_WEB_THREADS   threads per gunicorn worker (1 = sync workers; more: gthread)
 #   PARAAT_STACK_TASK_WORKERS  db_worker processes (2)
+#   PARAAT_STACK_CACHE         shared cache (PARAAT_CACHE_URL): "auto" (default) = Redis on
+#                              127.0.0.1:6379 when it answers, else none (a memory cache per
+#                              process); "none"; or a redis:// address
 #   PARAAT_STACK_DIR           stack folder: environment file, data, pid files, logs (var/stack)
 #   PARAAT_STACK_DEMO          1 = load the demo data, like --demo (0)
 #   PARAAT_STACK_READY_TIMEOUT seconds to wait for /readyz (120)
@@ -37,6 +41,8 @@ PG=${PG%/}
 PORT=${PARAAT_STACK_PORT:-8001}
 WEB_WORKERS=${PARAAT_STACK_WEB_WORKERS:-3}
 TASK_WORKERS=${PARAAT_STACK_TASK_WORKERS:-2}
+WEB_THREADS=${PARAAT_STACK_WEB_THREADS:-1}
+CACHE=${PARAAT_STACK_CACHE:-auto}
 DIR=${PARAAT_STACK_DIR:-$REPO/var/stack}
 case "$DIR" in /*) ;; *) DIR=$REPO/$DIR ;; esac
 DIR=${DIR%/}
@@ -54,6 +60,23 @@ say() { echo "prod-stack: $*"; }
 [[ $PORT =~ ^[0-9]+$ ]] || die "PARAAT_STACK_PORT=$PORT is not a port number"
 [[ $WEB_WORKERS =~ ^[1-9][0-9]*$ ]] || die "PARAAT_STACK_WEB_WORKERS must be 1 or more"
 [[ $TASK_WORKERS =~ ^[0-9]+$ ]] || die "PARAAT_STACK_TASK_WORKERS must be 0 or more"
+[[ $WEB_THREADS =~ ^[1-9][0-9]*$ ]] || die "PARAAT_STACK_WEB_THREADS must be 1 or more"
+
+# The shared cache: Redis when there is one (rate limits across workers, public page parts).
+cache_url() {
+  case "$CACHE" in
+    none | "") echo "" ;;
+    auto)
+      if (exec 3<> /dev/tcp/127.0.0.1/6379) 2> /dev/null; then
+        echo "redis://127.0.0.1:6379/0"
+      else
+        echo ""
+      fi
+      ;;
+    redis://* | rediss://* | unix://*) echo "$CACHE" ;;
+    *) die "PARAAT_STACK_CACHE=$CACHE: use auto, none or a redis:// address" ;;
+  esac
+}
 
 psql_admin() { psql "$PG/postgres" -v ON_ERROR_STOP=1 -qtA "$@"; }
 
@@ -96,6 +119,9 @@ PARAAT_LOG_LEVEL=INFO
 PARAAT_EMAIL_DELIVERY_BACKEND=django.core.mail.backends.console.EmailBackend
 PARAAT_BIND=127.0.0.1:$PORT
 PARAAT_WEB_WORKERS=$WEB_WORKERS
+PARAAT_WEB_THREADS=$WEB_THREADS
+PARAAT_CACHE_URL=$(cache_url)
+PARAAT_CACHE_KEY_PREFIX=paraat-$DB
 PARAAT_WEB_TIMEOUT=60
 PARAAT_WEB_GRACEFUL_TIMEOUT=20
 PARAAT_FORWARDED_ALLOW_IPS=127.0.0.1,::1
@@ -162,6 +188,19 @@ cmd_stop() {
       say "database $db dropped"
     else
       say "could not drop database $db (is PostgreSQL at $PG reachable?)"
+    fi
+    # The stack's keys in the shared cache (its generation counter and rate-limit counts).
+    if [ -f "$ENV_FILE" ] && grep -q '^PARAAT_CACHE_URL=.' "$ENV_FILE"; then
+      (load_env && .venv/bin/python - <<'PY'
+import os
+import redis
+client = redis.Redis.from_url(os.environ["PARAAT_CACHE_URL"], socket_timeout=2)
+keys = list(client.scan_iter(match=os.environ["PARAAT_CACHE_KEY_PREFIX"] + ":*", count=500))
+if keys:
+    client.delete(*keys)
+print(f"prod-stack: {len(keys)} cache key(s) removed")
+PY
+      ) || say "could not clear the stack's cache keys"
     fi
     if [ -f "$MARKER" ]; then
       rm -rf "$DIR"

@@ -13,6 +13,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
+from paraat.conf.cache import build_caches
 from paraat.conf.env import env_bool, env_float, env_int, env_list, env_str
 from paraat.conf.logging import build_logging
 
@@ -88,6 +89,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "axes.middleware.AxesMiddleware",
+    # after a change made through the site, public page parts are rendered anew
+    "paraat.web.public_cache.PublicCacheMiddleware",
 ]
 
 ROOT_URLCONF = "paraat.urls"
@@ -127,6 +130,28 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE", "timeout": 20}
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache (shared by every web and task process; see paraat.conf.cache) ----------------------
+# redis://host:6379/0 in production, so that rate limits hold across workers and a public page
+# part rendered by one worker serves them all; empty: a memory cache per process.
+CACHES = build_caches(
+    env_str("PARAAT_CACHE_URL", ""),
+    # several installations may share one Redis: each keeps to its own keys
+    key_prefix=env_str("PARAAT_CACHE_KEY_PREFIX", "paraat"),
+)
+# Seconds a rendered public page part (societal picture, published advice) is reused at most;
+# every change made through the site or by a task renews it at once (paraat.web.public_cache).
+PARAAT_PUBLIC_CACHE_SECONDS = env_int("PARAAT_PUBLIC_CACHE_SECONDS", 120)
+# Keep public page parts in a per-process memory cache too: only right where one process serves
+# every request and runs every task (otherwise a change in one is not seen by the others).
+PARAAT_PUBLIC_CACHE_LOCAL = env_bool("PARAAT_PUBLIC_CACHE_LOCAL", False)
+
+# --- Client address behind reverse proxies ---------------------------------------------------
+# How many reverse proxies in front of paraat append to X-Forwarded-For (0: none, the client is
+# REMOTE_ADDR). The login throttle, the API rate limits and the logs all take the client's
+# address from this one setting (paraat.web.client_ip); a larger number than the real one lets
+# clients choose their own address, so set it to exactly the proxies you run.
+PARAAT_PROXY_COUNT = env_int("PARAAT_PROXY_COUNT", int(env_bool("PARAAT_BEHIND_PROXY", False)))
 
 # --- Accounts and security ------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -171,6 +196,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("PARAAT_LOGIN_THROTTLING", True)
+AXES_CLIENT_IP_CALLABLE = "paraat.web.client_ip.client_ip"
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -301,6 +327,8 @@ REST_FRAMEWORK = {
         "user": env_str("PARAAT_API_USER_RATE", "2000/minute"),
     },
     "EXCEPTION_HANDLER": "paraat.api.exceptions.exception_handler",
+    # The API rate limits count per client address behind the same proxies as the login throttle.
+    "NUM_PROXIES": PARAAT_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "paraat API",

@@ -15,13 +15,16 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.http import content_disposition_header, urlencode
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from paraat.indicators import dashboard as board
 from paraat.indicators.models import Severity
+from paraat.web.public_cache import public_fragment
 
 EARLIEST = dt.date(1900, 1, 1)
 
@@ -79,12 +82,17 @@ def _csv_response(filename: str, header: list[str], rows: list[list[str]]) -> Ht
 @login_not_required
 def dashboard_page(request: HttpRequest) -> HttpResponse:
     form, as_of, day = _peildatum(request)
-    data = board.dashboard(request.user, as_of=as_of, today=day)
-    return render(
-        request,
-        "indicators/dashboard.html",
-        {"board": data, "peildatum_form": form, "peildatum": day, "keep": _keep(day)},
-    )
+
+    def body() -> str:
+        data = board.dashboard(request.user, as_of=as_of, today=day)
+        context = {"board": data, "peildatum_form": form, "peildatum": day, "keep": _keep(day)}
+        return render_to_string("indicators/_dashboard_body.html", context, request=request)
+
+    if request.user.is_authenticated or "peildatum" in request.GET:
+        html = mark_safe(body())  # noqa: S308 -- the template's escaped output
+    else:  # the picture of today as the public sees it: the same for every visitor
+        html = public_fragment(name="indicators:dashboard", parts=(), render=body)
+    return render(request, "indicators/dashboard.html", {"body": html})
 
 
 def _bad_peildatum() -> HttpResponse:

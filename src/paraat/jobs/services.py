@@ -19,6 +19,7 @@ from paraat.accounts.models import User
 from paraat.jobs.liveness import current_worker
 from paraat.jobs.models import Job, JobStatus
 from paraat.jobs.selectors import RUNNING_HERE, job_abandoned
+from paraat.web.public_cache import public_cache_renew
 
 logger = logging.getLogger(__name__)
 
@@ -71,6 +72,8 @@ def job_succeed(*, job: Job, result: dict[str, Any], message: str = "") -> Job:
         finished_at=timezone.now(),
     )
     job.refresh_from_db()
+    # what the task changed may be on a public page: render those parts anew once it is stored
+    transaction.on_commit(public_cache_renew)
     return job
 
 

@@ -33,7 +33,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +50,9 @@ class Options:
     seconds: int = 600
     spawn_rate: float = 20
     demo: bool = True
-    web_workers: int = 3
+    # gunicorn's production default (deploy/gunicorn.conf.py): 2 x cores + 1, at most 9
+    web_workers: int = field(default_factory=lambda: min(2 * (os.cpu_count() or 1) + 1, 9))
+    web_threads: int = 1
     task_workers: int = 2
     postgres: str = "postgres://postgres@localhost:5432"
 
@@ -104,6 +106,7 @@ def _stack_env(folder: Path, options: Options) -> dict[str, str]:
         PARAAT_STACK_PG=os.environ.get("PARAAT_STACK_PG", options.postgres),
         PARAAT_STACK_PORT=str(_free_port()),
         PARAAT_STACK_WEB_WORKERS=str(options.web_workers),
+        PARAAT_STACK_WEB_THREADS=str(options.web_threads),
         PARAAT_STACK_TASK_WORKERS=str(options.task_workers),
         PARAAT_STACK_DIR=str(folder / "stack"),
         PARAAT_STACK_NO_INSTALL="1",
@@ -205,16 +208,20 @@ def run(options: Options, *, log: Callable[[str], None] = print) -> dict[str, An
         raise LoadError(reason)
     folder = Path(tempfile.mkdtemp(prefix="paraat-load-"))
     env = _stack_env(folder, options)
+    cache = ""
     host = f"http://127.0.0.1:{env['PARAAT_STACK_PORT']}"
     try:
         log(
             f"load: stack on {host} (database {env['PARAAT_STACK_DB']}, "
-            f"{options.web_workers} web workers, {options.task_workers} task workers"
+            f"{options.web_workers} web workers x {options.web_threads} thread(s), "
+            f"{options.task_workers} task workers"
             f"{', demo data' if options.demo else ''}) …"
         )
         started = _stack(env, "start", *(["--demo"] if options.demo else []), timeout=1200)
         if started.returncode != 0:
             raise LoadError(f"the stack did not start:\n{started.stdout}\n{started.stderr}")
+        cache = _env_value(folder / "stack" / "paraat.env", "PARAAT_CACHE_URL")
+        log(f"load: shared cache: {cache or 'none (a memory cache per process)'}")
         setup = _last_json(
             _stack(
                 env,
@@ -261,8 +268,22 @@ def run(options: Options, *, log: Callable[[str], None] = print) -> dict[str, An
         "database": env["PARAAT_STACK_DB"],
         "host": host,
         "folder": str(folder),
+        "web_workers": options.web_workers,
+        "web_threads": options.web_threads,
+        "task_workers": options.task_workers,
+        "cache": cache,
     }
     return result
+
+
+def _env_value(path: Path, name: str) -> str:
+    """``NAME=value`` from the stack's environment file ('' when it is not there)."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return ""
+    prefix = f"{name}="
+    return next((line[len(prefix) :] for line in lines if line.startswith(prefix)), "")
 
 
 def _figures(

@@ -1,9 +1,9 @@
-"""Liveness and readiness checks (plain functions; the views only render them).
-
-Liveness says the process answers. Readiness says it can serve requests: the database answers
-and has every migration applied, the data directory is writable and the task queue's table is
-reachable. Each check returns a short status without details that could leak (no connection
-strings, no error texts); the details go to the log.
+"""Liveness and readiness checks (plain functions; the views only render them). Liveness says the
+process answers. Readiness says it can serve requests: the database answers and has every
+migration applied, the data directory is writable and the task queue's table is reachable; the
+shared cache is reported but never makes the process unready. Each check returns a short status
+without details that could leak (no connection strings, no error texts); the details go to the
+log.
 """
 
 from __future__ import annotations
@@ -74,8 +74,25 @@ def check_tasks() -> Check:
     return Check("tasks", True)
 
 
+def check_cache() -> Check:
+    """The shared cache. Never a reason to be unready: without it pages are rendered anew and
+    rate limits count per process, so it is reported (``ok: unreachable``), not failed."""
+    backend = str(settings.CACHES["default"]["BACKEND"])
+    if not backend.endswith("RedisCache"):
+        return Check("cache", True, "per process")
+    from django.core.cache import cache
+
+    try:
+        cache.set("readyz", "1", timeout=5)
+        shared = cache.get("readyz") == "1"
+    except Exception:  # the redis client's own errors
+        logger.exception("readiness: shared cache unreachable")
+        shared = False
+    return Check("cache", True, "shared" if shared else "unreachable")
+
+
 def readiness() -> list[Check]:
     database = check_database()
     if not database.ok:  # the other checks need the database
         return [database]
-    return [database, check_migrations(), check_data_dir(), check_tasks()]
+    return [database, check_migrations(), check_data_dir(), check_tasks(), check_cache()]

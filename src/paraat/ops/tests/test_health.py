@@ -20,8 +20,29 @@ def test_readiness_reports_each_check_without_details(client: Client) -> None:
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "ready"
-    assert set(body["checks"]) == {"database", "migrations", "storage", "tasks"}
+    assert set(body["checks"]) == {"database", "migrations", "storage", "tasks", "cache"}
     assert all(value.startswith("ok") for value in body["checks"].values())
+    assert body["checks"]["cache"] == "ok: per process"
+
+
+@pytest.mark.django_db
+def test_an_unreachable_shared_cache_is_reported_but_ready(client: Client, settings) -> None:
+    from django.core.cache import caches
+
+    # nothing listens on port 9 (discard): the Redis client fails at once
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    try:
+        response = client.get("/readyz")
+    finally:
+        caches["default"].close()
+    assert response.status_code == 200
+    assert response.json()["checks"]["cache"] == "ok: unreachable"
 
 
 @pytest.mark.django_db

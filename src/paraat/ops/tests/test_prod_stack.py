@@ -531,7 +531,7 @@ def test_dockerfile_is_well_formed_and_does_what_the_docs_say() -> None:
             assert f"!{source}" in ignore or f"!{source}/**" in ignore, source
 
 
-def test_compose_file_has_web_worker_and_postgres() -> None:
+def test_compose_file_has_web_worker_postgres_and_redis() -> None:
     import yaml
 
     compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
@@ -550,6 +550,12 @@ def test_compose_file_has_web_worker_and_postgres() -> None:
         "service_completed_successfully"
     )
     assert services["release"]["command"] == ["paraat", "setup"]
+    # the shared cache: every process points at the compose Redis, which web and workers await
+    assert services["cache"]["image"].startswith("redis:")
+    for name in ("web", "worker", "release"):
+        assert services[name]["environment"]["PARAAT_CACHE_URL"].endswith("redis://cache:6379/0}")
+    for name in ("web", "worker"):
+        assert services[name]["depends_on"]["cache"]["condition"] == "service_healthy"
 
 
 def _unit(path: Path) -> dict[str, dict[str, list[str]]]:

@@ -61,6 +61,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--spawn-rate", type=float, default=20, help="load: users started per second"
         )
+        parser.add_argument(
+            "--web-workers",
+            type=int,
+            default=None,
+            help="load: gunicorn worker processes (production default: 2 x cores + 1)",
+        )
+        parser.add_argument(
+            "--web-threads", type=int, default=None, help="load: threads per web worker (1)"
+        )
         parser.add_argument("--runs", type=int, default=10, help="dossier: timed dossier builds")
         parser.add_argument(
             "--sqlite-mode",
@@ -205,10 +214,17 @@ class Command(BaseCommand):
         users = 200 if options["users"] is None else options["users"]
         if users < 6 or options["minutes"] <= 0 or options["spawn_rate"] <= 0:
             raise CommandError("--users must be at least 6; --minutes and --spawn-rate positive")
+        if any((options.get(n) or 1) < 1 for n in ("web_workers", "web_threads")):
+            raise CommandError("--web-workers and --web-threads must be 1 or more")
         load = bench_load.Options(
             users=users,
             seconds=max(1, round(options["minutes"] * 60)),
             spawn_rate=options["spawn_rate"],
+            **{
+                name: options[name]
+                for name in ("web_workers", "web_threads")
+                if options.get(name) is not None
+            },
         )
         self.stdout.write(
             f"load: {load.users} users for {options['minutes']} min against the production-like "

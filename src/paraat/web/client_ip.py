@@ -1,0 +1,31 @@
+"""The client's address, the same way for the login throttle, the API rate limits and the logs.
+
+Behind ``PARAAT_PROXY_COUNT`` reverse proxies each proxy appends the address it received the
+request from to ``X-Forwarded-For``; the client is the address the outermost of *our* proxies
+saw, counted from the right. Addresses further left were written by the client itself and are
+never believed (DRF's ``NUM_PROXIES`` reads the header the same way).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+
+from django.conf import settings
+from django.http import HttpRequest
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The client's IP address; ``REMOTE_ADDR`` without proxies or without a usable header."""
+    remote = str(request.META.get("REMOTE_ADDR", "") or "")
+    count = int(getattr(settings, "PARAAT_PROXY_COUNT", 0) or 0)
+    if count <= 0:
+        return remote
+    forwarded = str(request.META.get("HTTP_X_FORWARDED_FOR", "") or "")
+    hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+    if not hops:
+        return remote
+    candidate = hops[-min(count, len(hops))]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return remote
