@@ -394,6 +394,26 @@ _SUMMARY_FIELDS = {
     "created_at": serializers.DateTimeField(),
 }
 _SUMMARY_LIST = inline_serializer("ActivationCaseSummary", _SUMMARY_FIELDS, many=True)
+_STAFFING_FIELDS = {
+    "id": serializers.IntegerField(),
+    "agreement": serializers.IntegerField(),
+    "ministry": serializers.CharField(),
+    "name": serializers.CharField(),
+    "fte": serializers.CharField(),
+    "starts_on": serializers.DateField(),
+}
+_STAFFING_LIST = inline_serializer("ActivationStaffing", _STAFFING_FIELDS, many=True)
+_CHECKLIST_FIELDS = {
+    "id": serializers.IntegerField(),
+    "title": serializers.CharField(),
+    "done_at": serializers.DateTimeField(allow_null=True),
+    "done_by": serializers.CharField(),
+    "note": serializers.CharField(),
+    "hours": serializers.FloatField(
+        allow_null=True, help_text="Uren van het besluit tot afvinken (null: open of geen besluit)"
+    ),
+}
+_CHECKLIST_LIST = inline_serializer("ActivationChecklistItem", _CHECKLIST_FIELDS, many=True)
 _DETAIL = inline_serializer(
     "ActivationCaseDetail",
     {
@@ -404,8 +424,8 @@ _DETAIL = inline_serializer(
         "signals": serializers.ListField(child=serializers.DictField()),
         "decision": serializers.DictField(allow_null=True),
         "decrees": serializers.ListField(child=serializers.DictField()),
-        "staffing": serializers.ListField(child=serializers.DictField()),
-        "checklist": serializers.ListField(child=serializers.DictField()),
+        "staffing": inline_serializer("ActivationStaffing", _STAFFING_FIELDS, many=True),
+        "checklist": inline_serializer("ActivationChecklistItem", _CHECKLIST_FIELDS, many=True),
         "operational": serializers.DictField(allow_null=True),
     },
 )
@@ -689,13 +709,13 @@ class ActivationCaseViewSet(_Base):
         return self._detail(case)
 
     @extend_schema(
-        methods=["GET"], parameters=[_ID], responses={200: OpenApiTypes.OBJECT, **_errors(403, 404)}
+        methods=["GET"], parameters=[_ID], responses={200: _STAFFING_LIST, **_errors(403, 404)}
     )
     @extend_schema(
         methods=["POST"],
         parameters=[_ID],
         request=SecondmentAssignmentSerializer,
-        responses={201: OpenApiTypes.OBJECT, **_errors(400, 403, 404)},
+        responses={201: _STAFFING_LIST, **_errors(400, 403, 404)},
     )
     @action(detail=True, methods=["get", "post"])
     def staffing(self, request: Request, pk: Any = None) -> Response:
@@ -718,13 +738,13 @@ class ActivationCaseViewSet(_Base):
         return {row.key: row.hours for row in figures.items} if figures else {}
 
     @extend_schema(
-        methods=["GET"], parameters=[_ID], responses={200: OpenApiTypes.OBJECT, **_errors(403, 404)}
+        methods=["GET"], parameters=[_ID], responses={200: _CHECKLIST_LIST, **_errors(403, 404)}
     )
     @extend_schema(
         methods=["POST"],
         parameters=[_ID],
         request=ActivationChecklistAddSerializer,
-        responses={201: OpenApiTypes.OBJECT, **_errors(400, 403, 404)},
+        responses={201: _CHECKLIST_LIST, **_errors(400, 403, 404)},
     )
     @action(detail=True, methods=["get", "post"])
     def checklist(self, request: Request, pk: Any = None) -> Response:

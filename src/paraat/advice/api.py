@@ -907,6 +907,8 @@ class ReadOrAuthenticated(permissions.BasePermission):
     """Reads are open: the selectors decide what a reader sees (invisible is 404). Writes need
     a logged-in user; the role check of the action follows in the view and the service."""
 
+    anonymous_read = True  # the OpenAPI document marks reads as open (``api.schema``)
+
     def has_permission(self, request: Request, view: Any) -> bool:
         if request.method in permissions.SAFE_METHODS:
             return True

@@ -45,6 +45,24 @@ def json_has_lone_surrogate(data: Any) -> bool:
     return False
 
 
+def json_has_nul(data: Any) -> bool:
+    """Whether a string (value or key) in ``data`` holds a NUL character (iterative). PostgreSQL
+    stores NUL neither in text nor in ``jsonb``: a free-form JSON field must refuse it (a 400),
+    or the write ends in a ``DataError`` (a 500). DRF's ``CharField`` already refuses it."""
+    stack: list[Any] = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            if "\x00" in value:
+                return True
+        elif isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return False
+
+
 def json_depth_exceeds(data: Any, limit: int = MAX_DEPTH) -> bool:
     """Whether ``data`` nests arrays/objects deeper than ``limit`` (iterative, no recursion)."""
     stack: list[tuple[Any, int]] = [(data, 1)]

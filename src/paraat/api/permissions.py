@@ -9,6 +9,8 @@ from rest_framework.request import Request
 class ModelPermissionsOrReadOnly(permissions.DjangoModelPermissions):
     """Reads are open (each view filters to what the user may see); writes need model perms."""
 
+    anonymous_read = True  # the OpenAPI document marks reads as open (``api.schema``)
+
     def has_permission(self, request: Request, view: Any) -> bool:
         if request.method in permissions.SAFE_METHODS:
             return True

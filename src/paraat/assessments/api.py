@@ -22,7 +22,6 @@ from rest_framework.response import Response
 
 from paraat.accounts.models import Confidentiality
 from paraat.api.exceptions import validation_detail
-from paraat.api.schema import ErrorAutoSchema
 from paraat.assessments import permissions, selectors, services, tasks
 from paraat.assessments.forms import judgement_values
 from paraat.assessments.models import (
@@ -175,8 +174,6 @@ class AnalyseSerializer(serializers.Serializer):  # type: ignore[type-arg]
 
 class AssessmentViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
     """Assessments (afwegingen). Reading shows only what the user may see."""
-
-    schema = ErrorAutoSchema()
 
     queryset = Assessment.objects.none()  # for permissions; rows come from selectors
     lookup_field = "key"

@@ -148,7 +148,7 @@ PARAAT_PUBLIC_CACHE_LOCAL = env_bool("PARAAT_PUBLIC_CACHE_LOCAL", False)
 
 # --- Client address behind reverse proxies ---------------------------------------------------
 # How many reverse proxies in front of paraat append to X-Forwarded-For (0: none, the client is
-# REMOTE_ADDR). The login throttle, the API rate limits and the logs all take the client's
+# REMOTE_ADDR). The login throttle and the API rate limits both take the client's
 # address from this one setting (paraat.web.client_ip); a larger number than the real one lets
 # clients choose their own address, so set it to exactly the proxies you run.
 PARAAT_PROXY_COUNT = env_int("PARAAT_PROXY_COUNT", int(env_bool("PARAAT_BEHIND_PROXY", False)))
@@ -315,7 +315,7 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "paraat.api.schema.ErrorAutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,
     "DEFAULT_THROTTLE_CLASSES": [

@@ -12,18 +12,18 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from paraat.accounts.models import Confidentiality
 from paraat.accounts.selectors import filter_visible
 from paraat.api.exceptions import validation_detail
-from paraat.api.schema import ErrorAutoSchema
 from paraat.evidence import selectors, services
 from paraat.evidence.exports import EXPORT_FORMATS
 from paraat.evidence.models import (
@@ -207,8 +207,6 @@ class EvidenceViewSet(
 ):
     """Evidence items (kennisitems). Reading shows only what the user may see."""
 
-    schema = ErrorAutoSchema()
-
     serializer_class = EvidenceSerializer
     # The search list pages itself (``page``, ``pages``); the other answers are single items.
     pagination_class = None
@@ -284,7 +282,7 @@ class EvidenceViewSet(
     def links(self, request: Request, pk: str | None = None) -> Response:
         """Link the item to a measure, package, domain and/or group (flags the fiche)."""
         if not request.user.has_perm("evidence.add_evidencelink"):
-            return Response(status=status.HTTP_403_FORBIDDEN)
+            raise PermissionDenied(_("Uw rol staat deze handeling niet toe."))
         item = self.get_object()
         serializer = EvidenceLinkSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -369,8 +367,6 @@ _FICHE_RESPONSE = inline_serializer(
 class FicheViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
     """Fiches per measure, as the user may see them (read-only; edit in the web interface)."""
 
-    schema = ErrorAutoSchema()
-
     queryset = Fiche.objects.none()
     pagination_class = None  # the list is returned whole
     lookup_field = "measure_key"
@@ -425,8 +421,6 @@ class FicheViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
 
 class DossierViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
     """Knowledge dossiers (kennisdossiers), latest version, as the user may see them."""
-
-    schema = ErrorAutoSchema()
 
     queryset = KnowledgeDossier.objects.none()
     pagination_class = None  # the list is returned whole

@@ -18,8 +18,7 @@ from typing import Any
 
 from django.urls import URLPattern
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
@@ -28,6 +27,7 @@ from rest_framework.response import Response
 
 from paraat.accounts.models import User
 from paraat.api.exceptions import call_service
+from paraat.api.parsers import json_has_nul
 from paraat.exercises import selectors, services
 from paraat.exercises.models import (
     ExerciseRole,
@@ -76,6 +76,11 @@ class InjectInSerializer(serializers.Serializer):  # type: ignore[type-arg]
     is_synthetic = serializers.BooleanField(required=False, default=False)
     source_note = serializers.CharField(max_length=500, required=False, allow_blank=True)
     real_date = serializers.DateField(required=False, allow_null=True, default=None)
+
+    def validate_payload(self, value: dict[str, Any]) -> dict[str, Any]:
+        if json_has_nul(value):
+            raise serializers.ValidationError(_("De gegevens bevatten een NUL-teken."))
+        return value
 
 
 class RunInSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -233,12 +238,138 @@ def _lesson(lesson: Any) -> dict[str, Any]:
     }
 
 
-_OBJ = OpenApiResponse(OpenApiTypes.OBJECT)
-_ERR = {
-    400: OpenApiResponse(OpenApiTypes.OBJECT, description="Foute invoer, per veld"),
-    403: OpenApiResponse(OpenApiTypes.OBJECT, description="Uw rol staat dit niet toe"),
-    404: OpenApiResponse(OpenApiTypes.OBJECT, description="Onbekend of niet zichtbaar"),
-}
+# --- response schemas (what the rendering functions above return) ---------------------------
+# Classes, not ``inline_serializer``: a schema used in two places must be one class. Kinds and
+# roles are plain strings here (their values are documented by the input serializers' enums).
+
+_KIND_HELP = "Soort inject (zie InjectInKindEnum)"
+
+
+class ExerciseInjectSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    id = serializers.IntegerField()
+    offset_minutes = serializers.IntegerField()
+    kind = serializers.CharField(help_text=_KIND_HELP)
+    title = serializers.CharField()
+    content = serializers.CharField()
+    payload = serializers.DictField()
+    is_synthetic = serializers.BooleanField()
+    source_note = serializers.CharField()
+    real_date = serializers.DateField(allow_null=True)
+
+
+class ExerciseScenarioSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    key = serializers.CharField()
+    title = serializers.CharField()
+    description = serializers.CharField()
+    is_synthetic = serializers.BooleanField()
+    source_note = serializers.CharField()
+
+
+class ExerciseScenarioDetailSerializer(ExerciseScenarioSerializer):
+    injects = ExerciseInjectSerializer(many=True)
+
+
+class ExerciseRunSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    exercise = serializers.BooleanField(help_text="Altijd true: een oefening")
+    scenario = serializers.CharField(help_text="Sleutel van het scenario")
+    speed_factor = serializers.CharField()
+    state = serializers.CharField(help_text="not_started, running, paused of ended")
+    exercise_minutes = serializers.FloatField()
+    delivered = serializers.IntegerField()
+    total_injects = serializers.IntegerField()
+    next_inject = serializers.IntegerField(allow_null=True)
+    next_in_exercise_minutes = serializers.FloatField(allow_null=True)
+    next_in_real_seconds = serializers.IntegerField(allow_null=True)
+
+
+class ExerciseDeliverySerializer(serializers.Serializer):  # type: ignore[type-arg]
+    inject = serializers.IntegerField()
+    title = serializers.CharField()
+    kind = serializers.CharField(help_text=_KIND_HELP)
+    due_minutes = serializers.IntegerField()
+    delivered_at = serializers.DateTimeField()
+    exercise_minutes = serializers.IntegerField()
+    advice_request = serializers.CharField(allow_null=True)
+
+
+class ExerciseParticipantSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    username = serializers.CharField()
+    name = serializers.CharField()
+    role = serializers.CharField(help_text="Rol in de oefening (zie ParticipantInRoleEnum)")
+
+
+class ExerciseClockMoveSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    action = serializers.CharField()
+    at = serializers.DateTimeField()
+
+
+class ExerciseAdviceRequestSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    key = serializers.CharField()
+    title = serializers.CharField()
+    deadline = serializers.DateTimeField(allow_null=True)
+
+
+class ExerciseRunDetailSerializer(ExerciseRunSerializer):
+    deliveries = ExerciseDeliverySerializer(many=True)
+    participants = ExerciseParticipantSerializer(many=True)
+    clock = ExerciseClockMoveSerializer(many=True)
+    advice_requests = ExerciseAdviceRequestSerializer(many=True)
+
+
+class ExerciseRunTickSerializer(ExerciseRunDetailSerializer):
+    delivered_now = serializers.ListField(
+        child=serializers.IntegerField(), help_text="De nu afgeleverde injects (id)"
+    )
+
+
+class ExercisePlaybookActionSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    source = serializers.CharField()
+    status = serializers.CharField()
+
+
+class ExerciseLessonSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    description = serializers.CharField()
+    playbook_element = serializers.CharField()
+    playbook_action = ExercisePlaybookActionSerializer(allow_null=True)
+
+
+class ExerciseAdviceTimingSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    advice_request = serializers.CharField()
+    received_at = serializers.DateTimeField()
+    deadline = serializers.DateTimeField()
+    sent_at = serializers.DateTimeField(allow_null=True)
+    hours_to_dispatch = serializers.FloatField(allow_null=True)
+    exercise_hours_to_dispatch = serializers.FloatField(allow_null=True)
+    met_deadline = serializers.BooleanField(allow_null=True)
+
+
+class ExerciseEvaluationSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    run = serializers.IntegerField()
+    went_well = serializers.CharField()
+    went_badly = serializers.CharField()
+    notes = serializers.CharField()
+    recorded = serializers.BooleanField()
+    started_at = serializers.DateTimeField(allow_null=True)
+    ended_at = serializers.DateTimeField(allow_null=True)
+    advice_timings = ExerciseAdviceTimingSerializer(many=True)
+    lessons = ExerciseLessonSerializer(many=True)
+
+
+_INJECT_OUT = ExerciseInjectSerializer
+_SCENARIO_LIST = ExerciseScenarioSerializer(many=True)
+_SCENARIO_DETAIL = ExerciseScenarioDetailSerializer
+_RUN_LIST = ExerciseRunSerializer(many=True)
+_RUN_DETAIL = ExerciseRunDetailSerializer
+_RUN_TICK = ExerciseRunTickSerializer
+_LESSON = ExerciseLessonSerializer
+_LESSON_LIST = ExerciseLessonSerializer(many=True)
+_EVALUATION = ExerciseEvaluationSerializer
 _INJECT = OpenApiParameter("inject_pk", int, OpenApiParameter.PATH)
 
 
@@ -274,18 +405,18 @@ class ScenarioViewSet(_Base):
             raise NotFound(_("Scenario niet gevonden."))
         return scenario
 
-    @extend_schema(responses={200: _OBJ, 403: _ERR[403]})
+    @extend_schema(responses={200: _SCENARIO_LIST})
     def list(self, request: Request) -> Response:
         """The scenarios (without their injects)."""
         self._view()
         return Response([_scenario(s) for s in selectors.scenario_list(user=self.user)])
 
-    @extend_schema(responses={200: _OBJ, 403: _ERR[403], 404: _ERR[404]})
+    @extend_schema(responses={200: _SCENARIO_DETAIL})
     def retrieve(self, request: Request, key: str | None = None) -> Response:
         """A scenario with its injects, in order."""
         return Response(_scenario(self._get(key), injects=True))
 
-    @extend_schema(request=ScenarioInSerializer, responses={201: _OBJ, **_ERR})
+    @extend_schema(request=ScenarioInSerializer, responses={201: _SCENARIO_DETAIL})
     def create(self, request: Request) -> Response:
         self._manage()
         data = _parse(ScenarioInSerializer, request.data)
@@ -302,7 +433,7 @@ class ScenarioViewSet(_Base):
         )
         return Response(_scenario(scenario, injects=True), status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=ScenarioInSerializer, responses={200: _OBJ, **_ERR})
+    @extend_schema(request=ScenarioInSerializer, responses={200: _SCENARIO_DETAIL})
     def update(self, request: Request, key: str | None = None) -> Response:
         self._manage()
         scenario = self._get(key)
@@ -320,14 +451,14 @@ class ScenarioViewSet(_Base):
         )
         return Response(_scenario(scenario, injects=True))
 
-    @extend_schema(responses={204: None, **_ERR})
+    @extend_schema(responses={204: None})
     def destroy(self, request: Request, key: str | None = None) -> Response:
         self._manage()
         scenario = self._get(key)
         call_service(services.scenario_delete, scenario=scenario, actor=self.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @extend_schema(request=InjectInSerializer, responses={201: _OBJ, **_ERR})
+    @extend_schema(request=InjectInSerializer, responses={201: _INJECT_OUT})
     @action(detail=True, methods=["post"], url_path="injects")
     def injects(self, request: Request, key: str | None = None) -> Response:
         """Add an inject."""
@@ -345,9 +476,9 @@ class ScenarioViewSet(_Base):
         methods=["PUT"],
         parameters=[_INJECT],
         request=InjectInSerializer,
-        responses={200: _OBJ, **_ERR},
+        responses={200: _INJECT_OUT},
     )
-    @extend_schema(methods=["DELETE"], parameters=[_INJECT], responses={204: None, **_ERR})
+    @extend_schema(methods=["DELETE"], parameters=[_INJECT], responses={204: None})
     @action(detail=True, methods=["put", "delete"], url_path=r"injects/(?P<inject_pk>[0-9]+)")
     def inject(self, request: Request, key: str | None = None, inject_pk: str = "") -> Response:
         """Change or delete an inject that was never delivered."""
@@ -365,7 +496,7 @@ class ScenarioViewSet(_Base):
         )
         return Response(_inject(inject))
 
-    @extend_schema(request=None, responses={201: _OBJ, **_ERR})
+    @extend_schema(request=None, responses={201: _SCENARIO_DETAIL})
     @action(detail=False, methods=["post"], url_path="autumn-2020")
     def autumn_2020(self, request: Request) -> Response:
         """Make the ready scenario “Najaar 2020” from the real data (idempotent)."""
@@ -404,19 +535,19 @@ class RunViewSet(_Base):
             raise NotFound(_("Oefening niet gevonden."))
         return run
 
-    @extend_schema(responses={200: _OBJ, 403: _ERR[403]})
+    @extend_schema(responses={200: _RUN_LIST})
     def list(self, request: Request) -> Response:
         self._view()
         return Response([_run(r, self.user) for r in selectors.run_list(user=self.user)])
 
-    @extend_schema(responses={200: _OBJ, 403: _ERR[403], 404: _ERR[404]})
+    @extend_schema(responses={200: _RUN_DETAIL})
     def retrieve(self, request: Request, pk: str | None = None) -> Response:
         """A run after delivering what is due (as the run page does)."""
         run = self._get(pk)
         services.run_tick(run=run)
         return Response(_run(run, self.user, detail=True))
 
-    @extend_schema(request=RunInSerializer, responses={201: _OBJ, **_ERR})
+    @extend_schema(request=RunInSerializer, responses={201: _RUN_DETAIL})
     def create(self, request: Request) -> Response:
         self._manage()
         data = _parse(RunInSerializer, request.data)
@@ -438,27 +569,27 @@ class RunViewSet(_Base):
         call_service(service, run=run, actor=self.user)
         return Response(_run(run, self.user, detail=True))
 
-    @extend_schema(request=None, responses={200: _OBJ, **_ERR})
+    @extend_schema(request=None, responses={200: _RUN_DETAIL})
     @action(detail=True, methods=["post"])
     def start(self, request: Request, pk: str | None = None) -> Response:
         return self._clock(pk, services.run_start)
 
-    @extend_schema(request=None, responses={200: _OBJ, **_ERR})
+    @extend_schema(request=None, responses={200: _RUN_DETAIL})
     @action(detail=True, methods=["post"])
     def pause(self, request: Request, pk: str | None = None) -> Response:
         return self._clock(pk, services.run_pause)
 
-    @extend_schema(request=None, responses={200: _OBJ, **_ERR})
+    @extend_schema(request=None, responses={200: _RUN_DETAIL})
     @action(detail=True, methods=["post"])
     def resume(self, request: Request, pk: str | None = None) -> Response:
         return self._clock(pk, services.run_resume)
 
-    @extend_schema(request=None, responses={200: _OBJ, **_ERR})
+    @extend_schema(request=None, responses={200: _RUN_DETAIL})
     @action(detail=True, methods=["post"])
     def end(self, request: Request, pk: str | None = None) -> Response:
         return self._clock(pk, services.run_end)
 
-    @extend_schema(request=None, responses={200: _OBJ, **_ERR})
+    @extend_schema(request=None, responses={200: _RUN_TICK})
     @action(detail=True, methods=["post"])
     def tick(self, request: Request, pk: str | None = None) -> Response:
         """Deliver the injects that are due; returns the run with the new deliveries."""
@@ -468,7 +599,7 @@ class RunViewSet(_Base):
         body["delivered_now"] = [d.inject_id for d in delivered]
         return Response(body)
 
-    @extend_schema(request=ParticipantInSerializer, responses={201: _OBJ, **_ERR})
+    @extend_schema(request=ParticipantInSerializer, responses={201: _RUN_DETAIL})
     @action(detail=True, methods=["post"])
     def participants(self, request: Request, pk: str | None = None) -> Response:
         self._manage()
@@ -482,12 +613,8 @@ class RunViewSet(_Base):
         )
         return Response(_run(run, self.user, detail=True), status=status.HTTP_201_CREATED)
 
-    @extend_schema(methods=["GET"], responses={200: _OBJ, **_ERR})
-    @extend_schema(
-        methods=["PUT"],
-        request=EvaluationInSerializer,
-        responses={200: _OBJ, **_ERR},
-    )
+    @extend_schema(methods=["GET"], responses={200: _EVALUATION})
+    @extend_schema(methods=["PUT"], request=EvaluationInSerializer, responses={200: _EVALUATION})
     @action(detail=True, methods=["get", "put"])
     def evaluation(self, request: Request, pk: str | None = None) -> Response:
         """The evaluation with its time figures and lessons; PUT records it (ended runs)."""
@@ -505,12 +632,8 @@ class RunViewSet(_Base):
             )
         return Response(_evaluation(run))
 
-    @extend_schema(methods=["GET"], responses={200: _OBJ, **_ERR})
-    @extend_schema(
-        methods=["POST"],
-        request=LessonInSerializer,
-        responses={201: _OBJ, **_ERR},
-    )
+    @extend_schema(methods=["GET"], responses={200: _LESSON_LIST})
+    @extend_schema(methods=["POST"], request=LessonInSerializer, responses={201: _LESSON})
     @action(detail=True, methods=["get", "post"])
     def lessons(self, request: Request, pk: str | None = None) -> Response:
         """The lessons; POST adds one, which becomes a playbook action."""

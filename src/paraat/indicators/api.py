@@ -19,7 +19,6 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from paraat.api.schema import ErrorAutoSchema
 from paraat.indicators import selectors
 from paraat.indicators.models import CompositeIndex, Indicator, Signal
 from paraat_core.freshness import freshness
@@ -145,8 +144,6 @@ _SERIES_PARAMETERS = [
 class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
     """Indicators of the societal picture (maatschappelijk beeld)."""
 
-    schema = ErrorAutoSchema()
-
     serializer_class = IndicatorSerializer
     lookup_field = "key"
     queryset = Indicator.objects.none()
@@ -216,8 +213,6 @@ class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
 class SignalViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
     """Signals raised by the rules, newest period first; each explains itself."""
 
-    schema = ErrorAutoSchema()
-
     serializer_class = SignalSerializer
     queryset = Signal.objects.none()
 
@@ -242,8 +237,6 @@ class SignalViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
 
 class CompositeViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
     """Composite indices with their latest run: the number, its 5–95 % band and its parts."""
-
-    schema = ErrorAutoSchema()
 
     serializer_class = CompositeSerializer
     lookup_field = "key"

@@ -4,7 +4,6 @@ from django.db.models import QuerySet
 from rest_framework import serializers, viewsets
 from rest_framework.permissions import IsAuthenticated
 
-from paraat.api.schema import ErrorAutoSchema
 from paraat.jobs.models import Job
 from paraat.jobs.selectors import job_list_for_user
 
@@ -33,8 +32,6 @@ class JobSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
 
 class JobViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
     """Background jobs (imports) with their progress; a user sees their own jobs."""
-
-    schema = ErrorAutoSchema()
 
     serializer_class = JobSerializer
     permission_classes = [IsAuthenticated]

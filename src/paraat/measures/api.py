@@ -16,7 +16,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from paraat.accounts.models import Confidentiality
-from paraat.api.schema import ErrorAutoSchema
 from paraat.measures import selectors, services, timeline
 from paraat.measures.models import (
     AppliesTo,
@@ -99,8 +98,6 @@ class MeasureViewSet(
     viewsets.GenericViewSet,  # type: ignore[type-arg]
 ):
     """Measures (maatregelen). Reading is public for public measures; writing needs rights."""
-
-    schema = ErrorAutoSchema()
 
     serializer_class = MeasureSerializer
     lookup_field = "key"
@@ -233,8 +230,6 @@ class PackageViewSet(
 ):
     """Packages of measures (maatregelenpakketten) with a what-if index computation."""
 
-    schema = ErrorAutoSchema()
-
     serializer_class = PackageSerializer
     lookup_field = "key"
     queryset = Package.objects.none()
@@ -316,8 +311,6 @@ _SERIES = inline_serializer(
 class JurisdictionViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
     """Jurisdictions with daily OxCGRT index series."""
 
-    schema = ErrorAutoSchema()
-
     serializer_class = JurisdictionSerializer
     permission_classes = [AllowAny]
 
@@ -363,8 +356,6 @@ _TIMELINE = inline_serializer(
 
 class NetherlandsTimelineView(APIView):
     """The Netherlands 2020–2022: stringency index with hospital/ICU admissions per day."""
-
-    schema = ErrorAutoSchema()
 
     permission_classes = [AllowAny]
 

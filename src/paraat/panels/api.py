@@ -5,13 +5,15 @@ The rules are those of the pages: results need ``view_panel_results`` (committee
 ``manage_panels`` (CPO); panelists are not in the API (privacy: pseudonyms are handled in the
 pages only). ``/panels/answer/<token>/`` needs no account, only a valid link token; an unknown,
 used, revoked, not yet open or closed link is a 404/410 with a clear message. Bad input is a 400
-naming the field, never a 500.
+naming the field, never a 500; so is an unknown panel or assessment named in a request body (the
+404 is for the resource the URL names).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.http import Http404
 from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
@@ -25,7 +27,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -75,6 +77,8 @@ class MomentField(serializers.DateTimeField):
 
 # --- serializers ---------------------------------------------------------------------------------
 
+_PK_MAX = 2**31 - 1
+
 
 class PanelSerializer(serializers.Serializer):  # type: ignore[type-arg]
     id = serializers.IntegerField(read_only=True)
@@ -98,7 +102,7 @@ class QuestionSerializer(serializers.Serializer):  # type: ignore[type-arg]
 
 class QuestionnaireSerializer(serializers.Serializer):  # type: ignore[type-arg]
     id = serializers.IntegerField(read_only=True)
-    panel = serializers.IntegerField(min_value=1)
+    panel = serializers.IntegerField(min_value=1, max_value=_PK_MAX, help_text="id of the panel")
     title = serializers.CharField(max_length=300)
     intro = serializers.CharField(required=False, allow_blank=True, default="")
     opens_at = MomentField()
@@ -114,7 +118,7 @@ class QuestionnaireSerializer(serializers.Serializer):  # type: ignore[type-arg]
 
 class SessionSerializer(serializers.Serializer):  # type: ignore[type-arg]
     id = serializers.IntegerField(read_only=True)
-    panel = serializers.IntegerField(min_value=1)
+    panel = serializers.IntegerField(min_value=1, max_value=_PK_MAX, help_text="id of the panel")
     title = serializers.CharField(max_length=300)
     intro = serializers.CharField(required=False, allow_blank=True, default="")
     kind = serializers.ChoiceField(choices=SessionKind.choices)
@@ -139,7 +143,7 @@ class SessionSerializer(serializers.Serializer):  # type: ignore[type-arg]
     evidence_ref = serializers.CharField(read_only=True, allow_null=True)
 
 
-_SHARE = inline_serializer(
+_SHARES = inline_serializer(
     "PanelShare",
     {
         "key": serializers.CharField(),
@@ -148,6 +152,7 @@ _SHARE = inline_serializer(
         "low": serializers.FloatField(),
         "high": serializers.FloatField(),
     },
+    many=True,
 )
 _QUESTIONNAIRE_RESULTS = inline_serializer(
     "PanelQuestionnaireResults",
@@ -163,7 +168,7 @@ _QUESTIONNAIRE_RESULTS = inline_serializer(
                 "text": serializers.CharField(),
                 "n": serializers.IntegerField(),
                 "median": serializers.FloatField(allow_null=True),
-                "shares": _SHARE,
+                "shares": _SHARES,
                 "open_answers": serializers.ListField(child=serializers.CharField()),
             },
             many=True,
@@ -194,7 +199,7 @@ _SESSION_RESULTS = inline_serializer(
             many=True,
             allow_null=True,
         ),
-        "choices": _SHARE,
+        "choices": _SHARES,
         "weights": serializers.ListField(
             child=serializers.ListField(child=serializers.FloatField())
         ),
@@ -209,7 +214,6 @@ _INVITED = inline_serializer(
     },
 )
 _PUBLISHED = inline_serializer("PanelEvidencePublished", {"evidence_ref": serializers.CharField()})
-_ERROR = OpenApiResponse(description="Error with a message per field.")
 _ID = OpenApiParameter("id", int, OpenApiParameter.PATH)
 
 
@@ -281,6 +285,15 @@ def _share(s: Any) -> dict[str, Any]:
     return {"key": s.key, "count": s.count, "share": s.share, "low": s.low, "high": s.high}
 
 
+def _body_panel(pk: int) -> Panel:
+    """The panel a request body names: the resource of the URL exists, so an unknown panel
+    is invalid input (a 400 naming the field), not a 404."""
+    try:
+        return selectors.panel_get(pk=pk)
+    except Http404:
+        raise ValidationError({"panel": [_("Onbekend panel.")]}) from None
+
+
 def _pk(raw: Any) -> int:
     try:
         value = int(raw)
@@ -304,11 +317,11 @@ class PanelViewSet(viewsets.ViewSet):
     def list(self, request: Request) -> Response:
         return Response([_panel(p) for p in selectors.panel_list()])
 
-    @extend_schema(parameters=[_ID], responses={200: PanelSerializer, 404: _ERROR})
+    @extend_schema(parameters=[_ID], responses={200: PanelSerializer})
     def retrieve(self, request: Request, pk: str) -> Response:
         return Response(_panel(selectors.panel_get(pk=_pk(pk))))
 
-    @extend_schema(request=PanelSerializer, responses={201: PanelSerializer, 400: _ERROR})
+    @extend_schema(request=PanelSerializer, responses={201: PanelSerializer})
     def create(self, request: Request) -> Response:
         data = _parse(PanelSerializer, request.data)
         row = call_service(services.panel_create, actor=request.user, **data)
@@ -329,16 +342,14 @@ class QuestionnaireViewSet(viewsets.ViewSet):
             [_questionnaire(q) for q in selectors.questionnaire_list(user=request.user)]
         )
 
-    @extend_schema(parameters=[_ID], responses={200: QuestionnaireSerializer, 404: _ERROR})
+    @extend_schema(parameters=[_ID], responses={200: QuestionnaireSerializer})
     def retrieve(self, request: Request, pk: str) -> Response:
         return Response(_questionnaire(self._get(request, pk)))
 
-    @extend_schema(
-        request=QuestionnaireSerializer, responses={201: QuestionnaireSerializer, 400: _ERROR}
-    )
+    @extend_schema(request=QuestionnaireSerializer, responses={201: QuestionnaireSerializer})
     def create(self, request: Request) -> Response:
         data = _parse(QuestionnaireSerializer, request.data)
-        panel = selectors.panel_get(pk=_pk(data["panel"]))
+        panel = _body_panel(data["panel"])
         row = call_service(
             services.questionnaire_create,
             panel=panel,
@@ -356,7 +367,7 @@ class QuestionnaireViewSet(viewsets.ViewSet):
     @extend_schema(
         parameters=[_ID],
         request=QuestionSerializer,
-        responses={201: QuestionSerializer, 400: _ERROR, 404: _ERROR},
+        responses={201: QuestionSerializer},
     )
     @action(detail=True, methods=["post"])
     def questions(self, request: Request, pk: str) -> Response:
@@ -376,9 +387,7 @@ class QuestionnaireViewSet(viewsets.ViewSet):
             status=status.HTTP_201_CREATED,
         )
 
-    @extend_schema(
-        parameters=[_ID], request=None, responses={200: _INVITED, 400: _ERROR, 404: _ERROR}
-    )
+    @extend_schema(parameters=[_ID], request=None, responses={200: _INVITED})
     @action(detail=True, methods=["post"])
     def invite(self, request: Request, pk: str) -> Response:
         """E-mail a link to every active panelist not yet invited."""
@@ -389,7 +398,7 @@ class QuestionnaireViewSet(viewsets.ViewSet):
             {"sent": run.sent, "skipped_no_email": run.skipped_no_email, "already": run.already}
         )
 
-    @extend_schema(parameters=[_ID], responses={200: _QUESTIONNAIRE_RESULTS, 404: _ERROR})
+    @extend_schema(parameters=[_ID], responses={200: _QUESTIONNAIRE_RESULTS})
     @action(detail=True, methods=["get"])
     def results(self, request: Request, pk: str) -> Response:
         """Counts, shares with Wilson 95 % intervals, Likert medians; open answers for the CPO."""
@@ -417,9 +426,7 @@ class QuestionnaireViewSet(viewsets.ViewSet):
             }
         )
 
-    @extend_schema(
-        parameters=[_ID], request=None, responses={201: _PUBLISHED, 400: _ERROR, 404: _ERROR}
-    )
+    @extend_schema(parameters=[_ID], request=None, responses={201: _PUBLISHED})
     @action(detail=True, methods=["post"])
     def publish(self, request: Request, pk: str) -> Response:
         """Publish the results as an evidence item (experiential knowledge, internal)."""
@@ -443,14 +450,14 @@ class SessionViewSet(viewsets.ViewSet):
     def list(self, request: Request) -> Response:
         return Response([_session(s) for s in selectors.session_list(user=request.user)])
 
-    @extend_schema(parameters=[_ID], responses={200: SessionSerializer, 404: _ERROR})
+    @extend_schema(parameters=[_ID], responses={200: SessionSerializer})
     def retrieve(self, request: Request, pk: str) -> Response:
         return Response(_session(self._get(request, pk)))
 
-    @extend_schema(request=SessionSerializer, responses={201: SessionSerializer, 400: _ERROR})
+    @extend_schema(request=SessionSerializer, responses={201: SessionSerializer})
     def create(self, request: Request) -> Response:
         data = _parse(SessionSerializer, request.data)
-        panel = selectors.panel_get(pk=_pk(data["panel"]))
+        panel = _body_panel(data["panel"])
         assessment = None
         if data["assessment"]:
             assessment = (
@@ -459,9 +466,7 @@ class SessionViewSet(viewsets.ViewSet):
                 .first()
             )
             if assessment is None:
-                return Response(
-                    {"assessment": [_("Onbekende afweging.")]}, status=status.HTTP_400_BAD_REQUEST
-                )
+                raise ValidationError({"assessment": [_("Onbekende afweging.")]})
         row = call_service(
             services.session_create,
             panel=panel,
@@ -481,9 +486,7 @@ class SessionViewSet(viewsets.ViewSet):
         )
         return Response(_session(row), status=status.HTTP_201_CREATED)
 
-    @extend_schema(
-        parameters=[_ID], request=None, responses={200: _INVITED, 400: _ERROR, 404: _ERROR}
-    )
+    @extend_schema(parameters=[_ID], request=None, responses={200: _INVITED})
     @action(detail=True, methods=["post"])
     def invite(self, request: Request, pk: str) -> Response:
         """E-mail a link to every active panelist not yet invited."""
@@ -494,7 +497,7 @@ class SessionViewSet(viewsets.ViewSet):
             {"sent": run.sent, "skipped_no_email": run.skipped_no_email, "already": run.already}
         )
 
-    @extend_schema(parameters=[_ID], responses={200: _SESSION_RESULTS, 404: _ERROR})
+    @extend_schema(parameters=[_ID], responses={200: _SESSION_RESULTS})
     @action(detail=True, methods=["get"])
     def results(self, request: Request, pk: str) -> Response:
         """Rankings: mean ROC weights, spread, mean rank, Borda, the weight distribution;
@@ -529,9 +532,7 @@ class SessionViewSet(viewsets.ViewSet):
             }
         )
 
-    @extend_schema(
-        parameters=[_ID], request=None, responses={201: _PUBLISHED, 400: _ERROR, 404: _ERROR}
-    )
+    @extend_schema(parameters=[_ID], request=None, responses={201: _PUBLISHED})
     @action(detail=True, methods=["post"])
     def publish(self, request: Request, pk: str) -> Response:
         """Publish the results as an evidence item (experiential knowledge, internal)."""
@@ -563,8 +564,17 @@ _ANSWER_FORM = inline_serializer(
     },
 )
 _LINK_ERROR = OpenApiResponse(
+    inline_serializer(
+        "PanelLinkError",
+        {
+            "state": serializers.CharField(
+                required=False, help_text="unknown, used, revoked, closed or not_open"
+            ),
+            "detail": serializers.CharField(),
+        },
+    ),
     description="The link is unknown (404), used/revoked/closed (410) "
-    "or not open yet (403); ``state`` and ``detail`` say which."
+    "or not open yet (403); ``state`` and ``detail`` say which.",
 )
 
 
@@ -623,7 +633,6 @@ class PanelAnswerView(APIView):
         request=OpenApiTypes.OBJECT,
         responses={
             201: inline_serializer("PanelAnswerReceived", {"detail": serializers.CharField()}),
-            400: _ERROR,
             403: _LINK_ERROR,
             404: _LINK_ERROR,
             410: _LINK_ERROR,

@@ -1,4 +1,5 @@
-"""The client's address, the same way for the login throttle, the API rate limits and the logs.
+"""The client's address, the same way for the login throttle and the API rate limits. (The
+application's logs record no client address; the request id joins them with the proxy's log.)
 
 Behind ``PARAAT_PROXY_COUNT`` reverse proxies each proxy appends the address it received the
 request from to ``X-Forwarded-For``; the client is the address the outermost of *our* proxies

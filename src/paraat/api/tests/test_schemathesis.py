@@ -15,6 +15,12 @@ The run is authenticated as the CPO secretariat (token authentication; 2FA is sw
 in the rest of the suite and tested elsewhere) and, for the public operations, anonymously.
 Each operation is its own test with a bounded number of examples; all failures of one
 operation are collected (no shrinking) and reported together, so one run names every defect.
+
+``test_refusals_are_documented`` then calls every operation once as callers who are refused
+more (anonymous, no role, committee member, external expert), so that the 401/403/404 answers
+the CPO secretariat never gets are checked against the document as well. There are no expected
+failures: a deviation is fixed at its source (see ``api.schema.ErrorAutoSchema`` for the
+answers every operation documents).
 """
 
 from __future__ import annotations
@@ -54,43 +60,6 @@ OPERATIONS = {op.label: op for op in (result.ok() for result in schema.get_all_o
 PUBLIC = sorted(
     label for label, op in OPERATIONS.items() if {} in op.definition.raw.get("security", [])
 )
-
-# Defects in apps this test may not change (listed in issue 8's report); their operations are
-# run but expected to fail until the app's owners fix them.
-_ARRAY_AS_OBJECT = "answers a JSON array, the document says an object"
-KNOWN_DEFECTS: dict[str, str] = {
-    # paraat.activation (api.py: checklist and staffing are documented as OpenApiTypes.OBJECT)
-    "GET /api/v1/activation/cases/{id}/checklist/": _ARRAY_AS_OBJECT,
-    "POST /api/v1/activation/cases/{id}/checklist/": f"201 {_ARRAY_AS_OBJECT}",
-    "GET /api/v1/activation/cases/{id}/staffing/": _ARRAY_AS_OBJECT,
-    # paraat.exercises (api.py: the lists are documented as OpenApiTypes.OBJECT)
-    "GET /api/v1/exercises/runs/": _ARRAY_AS_OBJECT,
-    "GET /api/v1/exercises/runs/{id}/lessons/": _ARRAY_AS_OBJECT,
-    "GET /api/v1/exercises/scenarios/": _ARRAY_AS_OBJECT,
-    # paraat.panels
-    "GET /api/v1/panels/questionnaires/{id}/results/": (
-        "answers an array of shares, the document says one PanelShare object"
-    ),
-    "GET /api/v1/panels/sessions/{id}/results/": (
-        "answers an array of shares, the document says one PanelShare object"
-    ),
-    "POST /api/v1/panels/questionnaires/": (
-        "an unknown panel in the body is a 404, which is not documented (201, 400 only)"
-    ),
-    "POST /api/v1/panels/sessions/": (
-        "an unknown questionnaire/assessment in the body is a 404, not documented (201, 400)"
-    ),
-}
-
-
-def _params(labels: list[str]) -> list[Any]:
-    return [
-        pytest.param(label, marks=pytest.mark.xfail(reason=KNOWN_DEFECTS[label], strict=False))
-        if label in KNOWN_DEFECTS
-        else label
-        for label in labels
-    ]
-
 
 # --- demo data and real path parameters ----------------------------------------------------
 
@@ -164,7 +133,11 @@ def world(
             headers = {"Authorization": f"Token {Token.objects.create(user=user).key}"}
             keys = RealKeys(Client(), headers)
             real = {label: keys.combinations(op.path) for label, op in OPERATIONS.items()}
-            yield {"headers": headers, "real": real}
+            callers = {"anonymous": {}}
+            for name, role_keys in REFUSED_CALLERS.items():
+                caller = UserFactory(username=f"schemathesis-{name}", roles=role_keys)
+                callers[name] = {"Authorization": f"Token {Token.objects.create(user=caller).key}"}
+            yield {"headers": headers, "real": real, "callers": callers}
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
@@ -213,11 +186,6 @@ def _run(label: str, world: dict[str, Any], *, anonymous: bool) -> None:
         case.cookies = {}
         response = case.call(app=application, headers=headers)
         calls += 1
-        if response.status_code == 415:
-            # DRF's answer to a body it has no parser for (a malformed multipart body arrives
-            # without a media type): generic to every operation with a body, not documented per
-            # operation. It is still never a 500.
-            return
         try:
             case.validate_response(response, checks=CHECKS, headers=headers)
         except FailureGroup as group:
@@ -242,12 +210,68 @@ def _run(label: str, world: dict[str, Any], *, anonymous: bool) -> None:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("label", _params(sorted(OPERATIONS)))
+@pytest.mark.parametrize("label", sorted(OPERATIONS))
 def test_operation_as_cpo(label: str, world: dict[str, Any]) -> None:
     _run(label, world, anonymous=False)
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("label", _params(PUBLIC))
+@pytest.mark.parametrize("label", PUBLIC)
 def test_public_operation_anonymously(label: str, world: dict[str, Any]) -> None:
     _run(label, world, anonymous=True)
+
+
+# --- callers who are refused ---------------------------------------------------------------
+
+#: Callers besides the CPO secretariat (and besides anonymous): a logged-in user without any
+#: role and the roles with the fewest permissions. Their refusals (401, 403, 404) must be
+#: documented too, not only the answers the CPO secretariat happens to get.
+REFUSED_CALLERS: dict[str, list[str]] = {
+    "no-role": [],
+    "member": ["commissielid"],
+    "external-expert": ["externe-expert"],
+}
+
+
+def _refusal_case(label: str, world: dict[str, Any]) -> Any:
+    """One call of the operation: real path parameters (or a placeholder that names nothing)
+    and, when it takes a body, an empty JSON object, so that what decides the answer is who
+    calls, not what is sent."""
+    operation = OPERATIONS[label]
+    real = world["real"].get(label) or [{}]
+    path_parameters = {
+        p.name: real[0].get(p.name, "1" if "id" in p.name or p.name == "item" else "x")
+        for p in operation.path_parameters
+    }
+    kwargs: dict[str, Any] = {"path_parameters": path_parameters}
+    if operation.body:
+        media_types = [body.media_type for body in operation.body]
+        kwargs["media_type"] = (
+            "application/json" if "application/json" in media_types else media_types[0]
+        )
+        kwargs["body"] = {}
+    return operation.Case(**kwargs)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("label", sorted(OPERATIONS))
+def test_refusals_are_documented(label: str, world: dict[str, Any]) -> None:
+    """Each operation called anonymously and by the callers of ``REFUSED_CALLERS``: whatever
+    it answers (a refusal, or the data such a caller may see) is documented, never a 500."""
+    from paraat.wsgi import application
+
+    failures = []
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        for caller, headers in world["callers"].items():
+            case = _refusal_case(label, world)
+            response = case.call(app=application, headers=headers)
+            try:
+                case.validate_response(response, checks=CHECKS, headers=headers)
+            except FailureGroup as group:
+                failures.append(f"[{caller}: {response.status_code}]\n{str(group)[:2000]}")
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+    assert not failures, f"{label}: " + "\n\n".join(failures)

@@ -652,6 +652,29 @@ def test_import_rejects_a_file_that_does_not_load_naming_the_path(base: None) ->
     assert not Assessment.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("change", "path"),
+    [
+        (lambda d: d.__setitem__("title", "a\x00b"), "title"),
+        (lambda d: d["options"][1].__setitem__("title", "\x00"), "options[1].title"),
+        (lambda d: d["judgements"][0].__setitem__("note", "x\x00"), "judgements[0].note"),
+        (
+            lambda d: d.__setitem__("weights", {"domains": {"mental\x00": 1}}),
+            "weights.domains (key)",
+        ),
+    ],
+)
+def test_import_refuses_a_nul_character_naming_the_path(base: None, change, path: str) -> None:  # type: ignore[no-untyped-def]
+    # PostgreSQL cannot store NUL in text or jsonb: a 400 by path, never a DataError (a 500)
+    document = _document()
+    change(document)
+    with pytest.raises(ValidationError) as exc:
+        services.assessment_import(actor=None, document=document)
+    assert list(exc.value.message_dict) == [path]
+    assert "NUL" in exc.value.message_dict[path][0]
+    assert not Assessment.objects.exists()
+
+
 def test_import_can_add_missing_evidence_and_refuses_a_taken_key(base: None) -> None:
     services.assessment_import(actor=None, document=_document(), create_missing_evidence=True)
     item = EvidenceItem.objects.get(ref="bron-1")

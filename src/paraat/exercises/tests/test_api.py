@@ -187,3 +187,28 @@ def test_admin_reads_everything_writes_nothing(people: dict[str, Any]) -> None:
     assert admin.get(f"{BASE}/runs/{run.pk}/").status_code == 200
     assert admin.post(f"{BASE}/runs/{run.pk}/pause/").status_code == 403
     assert admin.post(f"{BASE}/scenarios/autumn-2020/").status_code == 403
+
+
+@pytest.mark.parametrize(
+    "payload", [{"note": "a\x00b"}, {"a\x00": 1}, {"list": [{"deep": ["\x00"]}]}]
+)
+def test_a_nul_character_in_the_payload_is_a_400_naming_it(
+    people: dict[str, Any], payload: dict[str, Any]
+) -> None:
+    """PostgreSQL stores no NUL in ``jsonb``: the payload is refused by field, never a 500."""
+    from paraat.exercises.models import Inject
+
+    api = _client(people["cpo"])
+    key = api.post(
+        f"{BASE}/scenarios/",
+        {"title": "NUL", "is_synthetic": True},
+        content_type="application/json",
+    ).json()["key"]
+    response = api.post(
+        f"{BASE}/scenarios/{key}/injects/",
+        {"offset_minutes": 5, "kind": "media", "title": "Krant", "payload": payload},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert list(response.json()) == ["payload"]
+    assert not Inject.objects.filter(scenario__key=key).exists()

@@ -67,6 +67,22 @@ def test_cpo_builds_and_reads_results(people: dict[str, Any]) -> None:
     assert missing.status_code == 400 and {"panel", "title", "opens_at"} <= set(missing.data)
 
 
+@pytest.mark.parametrize("kind", ["questionnaires", "sessions"])
+@pytest.mark.parametrize("panel_id", [999_999, 2**31 - 1, 2**31])
+def test_unknown_panel_in_the_body_is_a_400_naming_the_field(
+    people: dict[str, Any], kind: str, panel_id: int
+) -> None:
+    """The URL names the collection, which exists; an unknown panel in the body is invalid
+    input (400 with a message under ``panel``), not a 404, and nothing is created."""
+    from paraat.panels.models import DilemmaSession, Questionnaire
+
+    body = {"panel": panel_id, "title": "Spookpanel", "kind": "rank_domains", **_window()}
+    response = _api(people["cpo"]).post(f"{BASE}/{kind}/", body, format="json")
+    assert response.status_code == 400, response.data
+    assert list(response.data) == ["panel"] and response.data["panel"]
+    assert not Questionnaire.objects.exists() and not DilemmaSession.objects.exists()
+
+
 def test_committee_reads_but_cannot_write(people: dict[str, Any]) -> None:
     q = questionnaire_make(panel=panel_make(panelists=0))
     api = _api(people["member"])

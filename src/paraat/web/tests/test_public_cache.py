@@ -129,9 +129,7 @@ def test_a_refused_change_keeps_the_parts(client, fresh_cache, public_indicator)
 
 @override_settings(**LOCAL)
 @pytest.mark.django_db
-def test_a_finished_task_renews_the_parts(
-    fresh_cache, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
+def test_a_finished_task_renews_the_parts(fresh_cache, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
     rendered: list[str] = []
 
     def render() -> str:
