@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from paraat.accounts.models import AccountErasureReason
+
 
 class CodeForm(forms.Form):
     """One code: six digits from the authenticator app, or (``allow_backup``) a backup code."""
@@ -28,3 +30,16 @@ class CodeForm(forms.Form):
         else:
             field.help_text = _("De zes cijfers die uw authenticator-app nu toont.")
             field.widget.attrs["inputmode"] = "numeric"
+
+
+class AccountEraseForm(forms.Form):
+    """A beheerder erases an account on request: the reason, and the confirmation."""
+
+    reason = forms.ChoiceField(
+        label=_("Reden"),
+        choices=AccountErasureReason.choices,
+        initial=AccountErasureReason.REQUEST,
+    )
+    confirm = forms.BooleanField(
+        label=_("Ik begrijp dat dit niet ongedaan kan worden gemaakt."), required=True
+    )

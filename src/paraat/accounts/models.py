@@ -19,6 +19,15 @@ class User(AbstractUser):
         default=False,
         help_text=_("Demo-personen zijn fictief en worden zo getoond."),
     )
+    deactivated_at = models.DateTimeField(
+        _("gedeactiveerd op"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Sinds wanneer het account niet actief is; na de bewaartermijn wordt het "
+            "gepseudonimiseerd (paraat accounts retention)."
+        ),
+    )
 
     class Meta:
         verbose_name = _("gebruiker")
@@ -26,6 +35,7 @@ class User(AbstractUser):
         permissions = [
             ("view_confidential", _("Mag alle vertrouwelijke items zien")),
             ("view_audit", _("Mag de audittrail inzien")),
+            ("erase_user", _("Mag accounts op verzoek verwijderen (pseudonimiseren)")),
         ]
 
     def __str__(self) -> str:
@@ -108,3 +118,33 @@ class AccessGrant(models.Model):
     def __str__(self) -> str:
         who = self.grantee_user or self.grantee_group
         return f"{who} → {self.content_type.model}#{self.object_id}"
+
+
+class AccountErasureReason(models.TextChoices):
+    REQUEST = "request", _("op verzoek van de gebruiker")
+    RETENTION = "retention", _("bewaartermijn verstreken")
+
+
+class AccountErasure(models.Model):
+    """Deletion log of accounts: that an account was pseudonymised, when and why — without any
+    personal data (the account itself is then called ``verwijderd-<user_ref>``)."""
+
+    user_ref = models.PositiveBigIntegerField(_("intern nummer account"), unique=True)
+    reason = models.CharField(_("reden"), max_length=20, choices=AccountErasureReason.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("door"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("moment"))
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("verwijderd account")
+        verbose_name_plural = _("verwijderde accounts")
+
+    def __str__(self) -> str:
+        return f"#{self.user_ref} ({self.reason})"

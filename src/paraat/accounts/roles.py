@@ -172,7 +172,15 @@ ROLES: tuple[Role, ...] = (
             "accounts.view_user",
             "accounts.add_user",
             "accounts.change_user",
+            "accounts.erase_user",
+            "accounts.view_accounterasure",
             "accounts.view_audit",
+            # Logins and lock-outs of the login throttling (admin → Axes); deleting an attempt
+            # lifts a lock-out.
+            "axes.view_accessattempt",
+            "axes.delete_accessattempt",
+            "axes.view_accesslog",
+            "axes.view_accessfailurelog",
             "accounts.view_confidential",
             "accounts.add_accessgrant",
             "accounts.view_accessgrant",

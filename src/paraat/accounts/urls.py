@@ -14,6 +14,14 @@ urlpatterns = [
     path("profiel/", views.profile, name="profile"),
     path("profiel/token/", views.token_regenerate, name="token_regenerate"),
     path("profiel/token/intrekken/", views.token_revoke, name="token_revoke"),
+    path("mijn-gegevens/", views.my_data, name="my_data"),
+    path("mijn-gegevens/download/", views.my_data_export, name="my_data_export"),
+    path("gebruikers/<int:pk>/gegevens/", views.user_data, name="user_data"),
+    path(
+        "gebruikers/<int:pk>/gegevens/download/",
+        views.user_data_export,
+        name="user_data_export",
+    ),
     path("tweestapsverificatie/", views.two_factor_setup, name="two_factor_setup"),
     path(
         "tweestapsverificatie/back-upcodes/",

@@ -12,17 +12,18 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp.plugins.otp_static.models import StaticDevice
 
-from paraat.accounts import services, two_factor
-from paraat.accounts.forms import CodeForm
+from paraat.accounts import selectors, services, two_factor
+from paraat.accounts.forms import AccountEraseForm, CodeForm
+from paraat.accounts.models import User
 from paraat.accounts.oidc import oidc_enabled
 from paraat.accounts.roles import ROLES_BY_KEY
 from paraat.accounts.selectors import api_token_exists, user_role_keys
@@ -279,3 +280,98 @@ def two_factor_remove(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Uw authenticator-app en back-upcodes zijn verwijderd."))
             return redirect("accounts:profile")
     return _manage_page(request, remove_form=form)
+
+
+# --- Privacy: "Mijn gegevens", export, erasure on request (docs/privacy.md) ---------------------
+
+VIEW_ACCOUNTS = "accounts.view_user"
+
+
+def _export_response(request: HttpRequest, subject: User) -> HttpResponse:
+    data = selectors.account_data(user=subject).as_data()
+    services.account_export_record(user=subject, actor=request.user)  # type: ignore[arg-type]
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    # Named by internal number, never by name (file names end up in download folders and logs).
+    response["Content-Disposition"] = f'attachment; filename="paraat-account-{subject.pk}.json"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+@never_cache
+def my_data(request: HttpRequest) -> HttpResponse:
+    """What paraat stores about the logged-in user's own account (there is no id in the URL:
+    nobody reaches another account's data here)."""
+    user = request.user
+    assert isinstance(user, User)
+    data = selectors.account_data(user=user, current_session_key=request.session.session_key)
+    return render(request, "accounts/my_data.html", {"data": data, "subject": user})
+
+
+@require_GET
+@never_cache
+def my_data_export(request: HttpRequest) -> HttpResponse:
+    """The same as a JSON download; the download is written to the audit trail."""
+    user = request.user
+    assert isinstance(user, User)
+    return _export_response(request, user)
+
+
+def _subject_or_404(request: HttpRequest, pk: int) -> User:
+    if not request.user.has_perm(VIEW_ACCOUNTS):
+        raise PermissionDenied(_("Uw rol staat deze handeling niet toe."))
+    subject = selectors.account_get(pk=pk)
+    if subject is None:
+        raise Http404
+    return subject
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+def user_data(request: HttpRequest, pk: int) -> HttpResponse:
+    """A beheerder's view of an account's data (to answer an access request, also for an
+    account that can no longer log in) and erasure on request (``accounts.erase_user``)."""
+    subject = _subject_or_404(request, pk)
+    erased = selectors.account_erasure_exists(user=subject)
+    may_erase = request.user.has_perm(services.ERASE_PERM) and not erased
+    form = None
+    if may_erase:
+        form = AccountEraseForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied(_("Uw rol staat deze handeling niet toe."))
+        if form.is_valid():
+            try:
+                outcome = services.account_erase(
+                    user=subject,
+                    reason=form.cleaned_data["reason"],
+                    actor=request.user,  # type: ignore[arg-type]
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc.messages)
+            else:
+                messages.success(
+                    request,
+                    _("Het account is verwijderd: het heet nu %(name)s.")
+                    % {"name": services.pseudonym(outcome.user_ref)},
+                )
+                return redirect("accounts:user_data", pk=outcome.user_ref)
+    return render(
+        request,
+        "accounts/user_data.html",
+        {
+            "data": selectors.account_data(user=subject),
+            "subject": subject,
+            "form": form,
+            "erased": erased,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_GET
+@never_cache
+def user_data_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """The account's data as a JSON download for the beheerder (an access request of someone
+    who cannot log in any more); written to the audit trail."""
+    return _export_response(request, _subject_or_404(request, pk))

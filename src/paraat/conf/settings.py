@@ -411,6 +411,12 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     {"model": "preparedness.attendance", "exclude_fields": ["note"]},
 )
 
+# --- Accounts: retention (paraat.accounts; see docs/privacy.md) ------------------------------
+# `paraat accounts retention` (daily, paraat-retention.timer) deactivates an account that has not
+# logged in for this many months, and pseudonymises an account deactivated longer than that
+# (name, e-mail and user name replaced; two-factor devices, API token and sessions deleted).
+PARAAT_ACCOUNT_RETENTION_MONTHS = env_int("PARAAT_ACCOUNT_RETENTION_MONTHS", 24)
+
 # --- Two-factor authentication and single sign-on (paraat.accounts; see ADR 0021) ------------
 # TOTP (an authenticator app) with backup codes, required for the roles below; a user with a
 # confirmed device is always asked for a code, whatever the role. The demo script switches the

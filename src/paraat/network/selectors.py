@@ -7,6 +7,7 @@ secretariat, beheerder); ``can_see_contact`` says so and the templates and seria
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -146,10 +147,10 @@ def person_for_user(*, user: AnyUser) -> Person | None:
 _OWN_RELATIONS = frozenset({"pool_expert", "candidate", "interest_declarations", "circles"})
 
 
-def person_references(*, person: Person) -> dict[str, int]:
-    """Rows elsewhere that point at the person (memberships, attendance, playbook owner, …),
-    by the verbose name of their model; relations this app clears on erasure are left out."""
-    counts: dict[str, int] = {}
+def _reference_rows(*, person: Person) -> list[tuple[str, str, int]]:
+    """(model label, verbose name in the plural, number of rows) of every model elsewhere that
+    points at the person, relations this app clears on erasure left out."""
+    rows: list[tuple[str, str, int]] = []
     # Hidden relations too (``related_name="+"``, e.g. attendance and playbook owners):
     # ``_meta.related_objects`` leaves those out, and a person referenced only there would
     # otherwise be deleted, which a protecting foreign key refuses.
@@ -166,7 +167,16 @@ def person_references(*, person: Person) -> dict[str, int]:
         field = relation.field.name  # type: ignore[union-attr]
         number = related._default_manager.filter(**{field: person}).count()
         if number:
-            counts[str(related._meta.verbose_name_plural)] = number
+            rows.append((related._meta.label_lower, str(related._meta.verbose_name_plural), number))
+    return rows
+
+
+def person_references(*, person: Person) -> dict[str, int]:
+    """Rows elsewhere that point at the person (memberships, attendance, playbook owner, …),
+    by the verbose name of their model; relations this app clears on erasure are left out."""
+    counts: dict[str, int] = {}
+    for _label, name, number in _reference_rows(person=person):
+        counts[name] = counts.get(name, 0) + number
     return counts
 
 
@@ -202,6 +212,8 @@ class PrivacyOverview:
     declarations: list[InterestDeclaration]
     elsewhere: dict[str, int]
     retention_passed: bool
+    sections: list[DataSection] = field(default_factory=list)
+    """Every category of stored data, the same list the export holds (``person_export``)."""
 
 
 def privacy_overview(*, person: Person, today: dt.date | None = None) -> PrivacyOverview:
@@ -239,7 +251,280 @@ def privacy_overview(*, person: Person, today: dt.date | None = None) -> Privacy
         declarations=list(person.interest_declarations.all()),
         elsewhere=elsewhere,
         retention_passed=bool(person.retention_until and person.retention_until < day),
+        sections=person_data_sections(person=person),
     )
+
+
+# --- personal data per person: one source for the privacy page and the export ------------------
+
+
+def _plain(value: Any) -> Any:
+    """A value as plain JSON data: dates and times in ISO 8601, everything else as is."""
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return value
+
+
+@dataclass(frozen=True)
+class DataSection:
+    """One category of what paraat stores about a person, as plain data.
+
+    ``fields`` are the columns (key, label); each record maps the keys to plain values
+    (strings, numbers, booleans, ``None``, lists of strings; dates as ISO 8601 text).
+    ``covers`` names the models (``app_label.model``) whose rows pointing at the person this
+    section lists, so that nothing referring to the person is left unaccounted for.
+    """
+
+    key: str
+    title: str
+    source: str
+    fields: tuple[tuple[str, str], ...]
+    records: tuple[dict[str, Any], ...]
+    covers: tuple[str, ...] = ()
+    note: str = ""
+
+    def rows(self) -> list[list[str]]:
+        """The records as text for a page (``—`` for nothing, ja/nee for a flag)."""
+        out = []
+        for record in self.records:
+            row = []
+            for key, _label in self.fields:
+                value = record.get(key)
+                if value is None or value == "" or value == []:
+                    row.append("—")
+                elif isinstance(value, bool):
+                    row.append(_("ja") if value else _("nee"))
+                elif isinstance(value, list | tuple):
+                    row.append(", ".join(str(v) for v in value))
+                else:
+                    row.append(str(value))
+            out.append(row)
+        return out
+
+    def labelled(self) -> list[list[tuple[str, str]]]:
+        """Per record the (label, text) pairs: for a one-record section shown as a list."""
+        return [
+            [(label, text) for (_key, label), text in zip(self.fields, row, strict=True)]
+            for row in self.rows()
+        ]
+
+    def as_data(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "title": self.title,
+            "source": self.source,
+            "fields": dict(self.fields),
+            "records": [{k: _plain(v) for k, v in r.items()} for r in self.records],
+            **({"note": self.note} if self.note else {}),
+        }
+
+
+DataProvider = Callable[..., Iterable[DataSection]]
+"""Called as ``provider(person=person)``; returns the app's sections about the person."""
+_DATA_PROVIDERS: list[DataProvider] = []
+
+
+def export_provider_register(provider: DataProvider) -> None:
+    """Let another app add what it stores about a network person to the privacy overview and
+    the export (e.g. standby: meeting attendance).  Like the erasure hooks
+    (``services.erasure_hook_register``), an app registers its provider in its
+    ``AppConfig.ready``; the network app itself knows no other app."""
+    if provider not in _DATA_PROVIDERS:
+        _DATA_PROVIDERS.append(provider)
+
+
+def _names(rows: Iterable[Any]) -> list[str]:
+    return [str(row.name) for row in rows]
+
+
+def _network_sections(*, person: Person) -> list[DataSection]:
+    pool = PoolExpert.objects.filter(person=person).prefetch_related("disciplines").first()
+    candidate = Candidate.objects.filter(person=person).prefetch_related("disciplines").first()
+    memberships = person.memberships.select_related("institution").order_by("starts_on", "pk")
+    entry_fields = (
+        ("disciplines", _("Disciplines")),
+        ("availability_confirmed_on", _("Beschikbaarheid bevestigd op")),
+        ("is_active", _("Actief")),
+        ("created_at", _("Opgenomen op")),
+    )
+    return [
+        DataSection(
+            key="person",
+            title=_("Persoonsgegevens"),
+            source="network",
+            fields=(
+                ("name", _("Naam")),
+                ("email", _("E-mailadres (werk)")),
+                ("phone", _("Telefoon (werk)")),
+                ("organisation", _("Organisatie")),
+                ("function_title", _("Functie")),
+                ("account", _("Gekoppeld account")),
+                ("consent_on", _("Toestemming gegeven op")),
+                ("consent_scope", _("Reikwijdte toestemming")),
+                ("retention_until", _("Bewaren tot")),
+                ("is_fictional", _("Fictief persoon (demo)")),
+                ("anonymised_on", _("Geanonimiseerd op")),
+                ("created_at", _("Vastgelegd op")),
+                ("updated_at", _("Laatst gewijzigd op")),
+            ),
+            records=(
+                {
+                    "name": person.name,
+                    "email": person.email,
+                    "phone": person.phone,
+                    "organisation": str(person.organisation) if person.organisation else None,
+                    "function_title": person.function_title,
+                    "account": person.user.get_username() if person.user else None,
+                    "consent_on": _plain(person.consent_on),
+                    "consent_scope": person.consent_scope,
+                    "retention_until": _plain(person.retention_until),
+                    "is_fictional": person.is_fictional,
+                    "anonymised_on": _plain(person.anonymised_on),
+                    "created_at": _plain(person.created_at),
+                    "updated_at": _plain(person.updated_at),
+                },
+            ),
+        ),
+        DataSection(
+            key="memberships",
+            title=_("Lidmaatschappen van de commissie"),
+            source="network",
+            fields=(
+                ("role", _("Rol")),
+                ("institution", _("Namens instituut")),
+                ("starts_on", _("Begint op")),
+                ("ends_on", _("Eindigt op")),
+                ("source", _("Bron")),
+            ),
+            records=tuple(
+                {
+                    "role": m.get_role_display(),
+                    "institution": str(m.institution) if m.institution else None,
+                    "starts_on": _plain(m.starts_on),
+                    "ends_on": _plain(m.ends_on),
+                    "source": m.source,
+                }
+                for m in memberships
+            ),
+            covers=("network.membership",),
+        ),
+        DataSection(
+            key="pool",
+            title=_("Expertpool"),
+            source="network",
+            fields=entry_fields,
+            records=()
+            if pool is None
+            else (
+                {
+                    "disciplines": _names(pool.disciplines.all()),
+                    "availability_confirmed_on": _plain(pool.availability_confirmed_on),
+                    "is_active": pool.is_active,
+                    "created_at": _plain(pool.created_at),
+                },
+            ),
+            covers=("network.poolexpert",),
+        ),
+        DataSection(
+            key="card_index",
+            title=_("Kaartenbak"),
+            source="network",
+            fields=(*entry_fields, ("notes", _("Notities"))),
+            records=()
+            if candidate is None
+            else (
+                {
+                    "disciplines": _names(candidate.disciplines.all()),
+                    "availability_confirmed_on": _plain(candidate.availability_confirmed_on),
+                    "is_active": candidate.is_active,
+                    "created_at": _plain(candidate.created_at),
+                    "notes": candidate.notes,
+                },
+            ),
+            covers=("network.candidate",),
+        ),
+        DataSection(
+            key="declarations",
+            title=_("Belangenverklaringen"),
+            source="network",
+            fields=(
+                ("declared_on", _("Verklaard op")),
+                ("text", _("Verklaring")),
+                ("recorded_at", _("Vastgelegd op")),
+            ),
+            records=tuple(
+                {
+                    "declared_on": _plain(d.declared_on),
+                    "text": d.text,
+                    "recorded_at": _plain(d.recorded_at),
+                }
+                for d in person.interest_declarations.order_by("declared_on", "pk")
+            ),
+            covers=("network.interestdeclaration",),
+        ),
+        DataSection(
+            key="circles",
+            title=_("Praktijkkringen (contactpersoon)"),
+            source="network",
+            fields=(
+                ("name", _("Praktijkkring")),
+                ("contact_confirmed_on", _("Contactpersoon laatst bevestigd op")),
+                ("is_active", _("Actief")),
+            ),
+            records=tuple(
+                {
+                    "name": c.name,
+                    "contact_confirmed_on": _plain(c.contact_confirmed_on),
+                    "is_active": c.is_active,
+                }
+                for c in PracticeCircle.objects.filter(contact=person).order_by("name")
+            ),
+            covers=("network.practicecircle",),
+        ),
+    ]
+
+
+def person_data_sections(*, person: Person) -> list[DataSection]:
+    """Everything paraat stores about a network person, per category: the network's own records
+    and, through the registered providers, the other apps' records; last, any other rows that
+    point at the person and no section lists (counted per kind, so nothing stays hidden).
+
+    The privacy page and the export (``person_export``) both read this one list."""
+    sections = _network_sections(person=person)
+    for provider in list(_DATA_PROVIDERS):
+        sections.extend(provider(person=person))
+    covered = {label for section in sections for label in section.covers}
+    rest = [
+        {"kind": name, "number": number}
+        for label, name, number in _reference_rows(person=person)
+        if label not in covered
+    ]
+    sections.append(
+        DataSection(
+            key="elsewhere",
+            title=_("Elders in paraat"),
+            source="network",
+            fields=(("kind", _("Soort gegeven")), ("number", _("Aantal"))),
+            records=tuple(rest),
+            note=_("Verwijzingen naar de persoon die geen onderdeel hierboven toont."),
+        )
+    )
+    return sections
+
+
+EXPORT_FORMAT = "paraat-person-export/1"
+
+
+def person_export(*, person: Person, now: dt.datetime | None = None) -> dict[str, Any]:
+    """The export of one person's data (the right of access): plain data, ready for JSON.
+    Holds exactly the sections of the privacy page; names the person by internal number."""
+    moment = now or timezone.now()
+    return {
+        "format": EXPORT_FORMAT,
+        "generated_at": moment.isoformat(),
+        "person_ref": person.pk,
+        "sections": [section.as_data() for section in person_data_sections(person=person)],
+    }
 
 
 def erasure_list() -> QuerySet[ErasureRecord]:

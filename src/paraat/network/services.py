@@ -334,6 +334,21 @@ def person_erase(*, person: Person, reason: str, actor: User | None) -> ErasureO
     return ErasureOutcome(person_ref=ref, action=str(action), reason=reason)
 
 
+@transaction.atomic
+def person_export_record(*, person: Person, actor: User) -> None:
+    """Write to the audit trail that ``actor`` downloaded everything stored about ``person``
+    (``selectors.person_export``).  The entry names the person by internal number only."""
+    from auditlog.models import LogEntry
+
+    LogEntry.objects.log_create(
+        person,
+        action=LogEntry.Action.ACCESS,
+        changes={"export": ["", "persoonsgegevens gedownload (JSON)"]},
+        actor=actor,
+        object_repr=f"#{person.pk}",
+    )
+
+
 def retention_due(*, today: dt.date) -> list[Person]:
     """People whose retention date has passed and who are not yet anonymised."""
     return list(

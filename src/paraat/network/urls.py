@@ -12,6 +12,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("personen/<int:pk>/", views.person_detail, name="person"),
     path("personen/<int:pk>/bewerken/", views.person_edit, name="person-edit"),
     path("personen/<int:pk>/privacy/", views.person_privacy, name="person-privacy"),
+    path("personen/<int:pk>/privacy/download/", views.person_export, name="person-export"),
     path("personen/<int:pk>/verklaring/", views.declaration_add, name="declaration-add"),
     path("personen/<int:pk>/expertpool/", views.person_pool_add, name="person-pool-add"),
     path("personen/<int:pk>/kaartenbak/", views.person_candidate_add, name="person-candidate-add"),

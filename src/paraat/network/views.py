@@ -9,12 +9,12 @@ from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from paraat.accounts.models import User
 from paraat.network import forms as f
@@ -266,6 +266,21 @@ def person_privacy(request: HttpRequest, pk: int) -> HttpResponse:
         },
         bound=request.method == "POST",
     )
+
+
+@require_GET
+def person_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """Everything stored about the person as a JSON download (right of access), with the same
+    categories as the privacy page; who downloaded it is written to the audit trail."""
+    _need(request, perms.VIEW_CONTACT)
+    person = _person_or_404(request, pk)
+    data = selectors.person_export(person=person)
+    services.person_export_record(person=person, actor=_user(request))
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    # Named by internal number, never by name (file names end up in download folders and logs).
+    response["Content-Disposition"] = f'attachment; filename="paraat-persoon-{person.pk}.json"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_POST

@@ -59,7 +59,9 @@ def demo_users_create() -> list[User]:
                 organisation=organisation,
                 roles=[role],
                 is_fictional=True,
-                is_superuser=(role == roles.ADMIN),
+                # The beheerder works in the admin (/beheer/) with the rights of the role only:
+                # staff, never a superuser (docs/permissions.md).
+                is_staff=(role == roles.ADMIN),
             )
         people.append(user)
     return people

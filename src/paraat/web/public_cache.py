@@ -9,10 +9,10 @@ login state, the language switch and its CSRF token) is rendered per request as 
 Freshness, without any app having to remember to say so:
 
 * every part is keyed by a **generation**; any change made through the site (a POST, PUT,
-  PATCH or DELETE by a logged-in user that is not refused: :class:`PublicCacheMiddleware`) and every finished
-  background task (``paraat.jobs``) starts a new generation, so the next reader gets a part
-  rendered after the change — a confidentiality raised, an advice withdrawn or an import done is
-  on the public pages at once;
+  PATCH or DELETE by a logged-in user that is not refused: :class:`PublicCacheMiddleware`) and
+  every finished background task (``paraat.jobs``) starts a new generation, so the next reader
+  gets a part rendered after the change — a confidentiality raised, an advice withdrawn or an
+  import done is on the public pages at once;
 * changes made outside the site (a management command, the database itself) are reached by the
   time limit ``PARAAT_PUBLIC_CACHE_SECONDS`` (default 120; ``0`` switches the cache off);
 * the generation lives in the same cache, so with several worker processes the cache must be

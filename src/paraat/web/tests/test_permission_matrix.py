@@ -314,6 +314,7 @@ def build_world() -> dict[str, Any]:
     w["participant_pk"] = _pk(participant)
     w["job_id"] = _pk(_first("jobs.Job")) or _matrix_job().pk
     w["domain_term_key"] = _first("taxonomies.Domain").key
+    w["account_pk"] = _pk(_first("accounts.User", username="analist"))
     return w
 
 
@@ -468,6 +469,8 @@ KWARGS_BY_NAME: dict[str, dict[str, Any]] = {
     "taxonomies:edit": {"segment": "=domeinen", "key": "domain_term_key"},
     "api-not-found": {"path": "=no-such-endpoint"},
     "accounts:password_reset_confirm": {"uidb64": "=MQ", "token": "=invalid-token"},
+    "accounts:user_data": {"pk": "account_pk"},
+    "accounts:user_data_export": {"pk": "account_pk"},
     "activation-agreement-detail": {"pk": "agreement_pk"},
     "activation-case-checklist-done": {"item": "case_checklist_pk"},
     "exercise-scenario-inject": {"inject_pk": "inject_pk"},
@@ -816,9 +819,9 @@ def render_doc(matrix: dict[str, Any]) -> str:
         "",
         "The world: the demo data (`paraat demo`) plus a few objects it lacks (an import batch",
         "with a duplicate, an attachment, a meeting document, a secondment, a job of the CPO).",
-        "The demo's `beheer` account is also a superuser, which passes every check whatever",
-        "its role says; the matrix measures the *role* (superuser status removed) and",
-        "`test_beheerder_account_is_not_a_superuser` is a strict xfail until the demo changes.",
+        "No demo account is a superuser (a superuser passes every check whatever its role",
+        "says): the demo's `beheer` has the beheerder role's permissions and staff status for",
+        "the admin (`test_beheerder_account_is_not_a_superuser`).",
         "",
         "Not in the matrix:",
         "",
@@ -918,11 +921,9 @@ def observed(
         transaction.atomic(),
     ):
         demo_load(data_dir=shared_data)
-        # The matrix checks the roles. The demo's ``beheer`` is also a superuser, which passes
-        # every check whatever the role says (test_beheerder_account_is_not_a_superuser); here
-        # it keeps only its role (and staff status, for the admin).
+        # The matrix checks the roles: no demo account is a superuser (the demo's ``beheer`` is
+        # staff, for the admin, with its role's permissions only).
         beheer_is_superuser = User.objects.get(username="beheer").is_superuser
-        User.objects.filter(username="beheer").update(is_superuser=False)
         results, world = measure(ALL_ENDPOINTS)
         world["beheer_is_superuser"] = beheer_is_superuser
         results["__world__"] = world  # type: ignore[assignment]
@@ -1134,15 +1135,15 @@ def test_admin_is_staff_only(observed: dict[str, Observed]) -> None:
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the demo's beheerder account is a superuser: it passes every permission check, so "
-    "it sees and may act on advice requests, drafts, OMT information, votes and sign-off, "
-    "which the beheerder role (users, roles, audit trail) does not allow",
-)
 def test_beheerder_account_is_not_a_superuser(observed: dict[str, Observed]) -> None:
+    """A superuser passes every permission check whatever its role says: the demo's beheerder
+    must have the rights of the role only (it is staff, for the admin)."""
+    from paraat.accounts.models import User
+
     world: dict[str, Any] = observed["__world__"]  # type: ignore[assignment]
     assert not world["beheer_is_superuser"], "the demo user beheer (role beheerder) is a superuser"
+    assert not User.objects.filter(is_fictional=True, is_superuser=True).exists()
+    assert User.objects.get(username="beheer").is_staff
 
 
 def test_write_matrix(observed: dict[str, Observed]) -> None:

@@ -197,9 +197,12 @@ def test_a_cache_that_is_down_is_passed_by(client, public_indicator, caplog) -> 
     assert response.status_code == 200
     assert public_indicator.name_nl in response.content.decode()
     assert "public cache: unreachable" in caplog.text
-    with mock.patch.object(caches["default"].__class__, "incr", _BrokenCache.incr):
-        with mock.patch.object(caches["default"].__class__, "add", _BrokenCache.add):
-            public_cache.public_cache_renew()  # logs, never raises
+    backend = caches["default"].__class__
+    with (
+        mock.patch.object(backend, "incr", _BrokenCache.incr),
+        mock.patch.object(backend, "add", _BrokenCache.add),
+    ):
+        public_cache.public_cache_renew()  # logs, never raises
     assert "could not start a new generation" in caplog.text
 
 
