@@ -229,7 +229,7 @@ def _detail(request: AdviceRequest, user: User) -> dict[str, Any]:
                 "evidence": item.evidence.ref if item.evidence else None,
                 "received_at": _iso(item.received_at),
             }
-            for item in selectors.information_items(request=request)
+            for item in selectors.information_items(request=request, user=user)
         ],
     }
 

@@ -261,6 +261,19 @@ def _contributions(request: AdviceRequest, user: AnyUser, levels: Levels) -> lis
     return rows
 
 
+def _information(request: AdviceRequest, user: AnyUser, levels: Levels) -> list[dict[str, Any]]:
+    """The information package; the library item of a piece only when ``user`` may see it
+    (its citation key is made from its title)."""
+    items = list(request.information_items.order_by("received_at", "pk"))
+    linked = [i.evidence_id for i in items if i.evidence_id]
+    refs = dict(
+        evidence_selectors.evidence_visible(user=user)
+        .filter(confidentiality__in=levels, pk__in=linked)
+        .values_list("pk", "ref")
+    )
+    return [{"title": i.title, "url": i.url, "ref": refs.get(i.evidence_id, "")} for i in items]
+
+
 def dossier_build(*, request: AdviceRequest, user: AnyUser, levels: Levels = ALL_LEVELS) -> Dossier:
     """Assemble the dossier as ``user`` may see it (callers check ``view_drafts`` first),
     leaving out anything above ``levels`` (see ``skeleton_for``)."""
@@ -273,10 +286,7 @@ def dossier_build(*, request: AdviceRequest, user: AnyUser, levels: Levels = ALL
     dossier.indicators, dossier.signals = _indicators(dossier.assessment, user, levels)
     dossier.contributions = _contributions(request, user, levels)
     dossier.groups = _groups(request, user, levels, dossier.contributions)
-    dossier.information = [
-        {"title": i.title, "url": i.url, "ref": i.evidence.ref if i.evidence else ""}
-        for i in request.information_items.select_related("evidence")
-    ]
+    dossier.information = _information(request, user, levels)
     dossier.omt = (
         selectors.omt_documents(request=request, user=user) if levels == ALL_LEVELS else None
     )

@@ -52,6 +52,7 @@ from paraat.advice.models import (
     SignOff,
     Vote,
 )
+from paraat.evidence import selectors as evidence_selectors
 from paraat.jobs import selectors as job_selectors
 from paraat.jobs.models import Job
 from paraat.measures.models import Package
@@ -358,11 +359,28 @@ def input_recipients() -> QuerySet[User]:
     )
 
 
-def information_items(*, request: AdviceRequest) -> QuerySet[InformationItem]:
-    """The information package that the MIT and the OMT both received."""
-    return request.information_items.select_related("evidence", "added_by").order_by(
-        "received_at", "pk"
+def information_items(
+    *, request: AdviceRequest, user: AnyUser | None = None
+) -> list[InformationItem]:
+    """The information package that the MIT and the OMT both received. With ``user``, a
+    piece's library item is left out (``evidence`` is ``None``) when ``user`` may not see it:
+    its title and citation key are not for them."""
+    items = list(
+        request.information_items.select_related("evidence", "added_by").order_by(
+            "received_at", "pk"
+        )
     )
+    if user is not None:
+        linked = [item.evidence_id for item in items if item.evidence_id]
+        visible = set(
+            evidence_selectors.evidence_visible(user=user)
+            .filter(pk__in=linked)
+            .values_list("pk", flat=True)
+        )
+        for item in items:
+            if item.evidence_id and item.evidence_id not in visible:
+                item.evidence = None  # shown without its library item (never saved)
+    return items
 
 
 def option_ids(*, request: AdviceRequest) -> list[int]:

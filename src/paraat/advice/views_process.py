@@ -250,7 +250,7 @@ def _detail(
         if advice.assessment is not None
         and assessment_visible(user=user, assessment=advice.assessment)
         else None,
-        "information": list(selectors.information_items(request=advice)),
+        "information": selectors.information_items(request=advice, user=user),
         "info_form": (info_form or InformationItemForm()) if allowed["manage"] else None,
         "inputs": selectors.input_overview(request=advice, now=now)
         if allowed["view_drafts"]

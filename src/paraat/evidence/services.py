@@ -10,6 +10,7 @@ import datetime as dt
 import io
 import logging
 import re
+import secrets
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
@@ -122,11 +123,22 @@ def _validate_evidence_data(data: EvidenceData) -> None:
 
 
 def evidence_ref_generate(
-    *, title: str, authors: Sequence[str], organisation: str, year: int | None, wanted: str = ""
+    *,
+    title: str,
+    authors: Sequence[str],
+    organisation: str,
+    year: int | None,
+    wanted: str = "",
+    confidential: bool = False,
 ) -> str:
-    """A readable, unique citation key: ``wanted`` if free, else author-year-title words."""
+    """A readable, unique citation key: ``wanted`` if free, else author-year-title words.
+
+    A ``confidential`` item's key names neither its authors nor its title: the key stays when
+    the item is reclassified later, and it is shown wherever the item is cited."""
     if wanted:
         base = slugify(wanted)[:100]
+    elif confidential:
+        base = f"vertrouwelijk-{year or 'zj'}-{secrets.token_hex(3)}"
     else:
         who = (authors[0].split(",")[0] if authors else organisation) or "item"
         title_words = [w for w in slugify(title).split("-") if len(w) > 3][:2]
@@ -167,6 +179,7 @@ def evidence_create(
             organisation=data.organisation,
             year=data.published_on.year if data.published_on else None,
             wanted=ref,
+            confidential=data.confidentiality == Confidentiality.CONFIDENTIAL,
         ),
         submitted_by=submitted_by,
         submitted_by_name=submitted_by_name,
