@@ -94,7 +94,8 @@ load_env() {
 }
 
 write_env() {
-  local secret
+  local secret cache
+  cache=$(cache_url)  # here, not inside the heredoc: a bad PARAAT_STACK_CACHE stops the start
   if [ ! -s "$DIR/secret_key" ]; then
     (umask 077 && .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(50))' > "$DIR/secret_key")
   fi
@@ -120,7 +121,7 @@ PARAAT_EMAIL_DELIVERY_BACKEND=django.core.mail.backends.console.EmailBackend
 PARAAT_BIND=127.0.0.1:$PORT
 PARAAT_WEB_WORKERS=$WEB_WORKERS
 PARAAT_WEB_THREADS=$WEB_THREADS
-PARAAT_CACHE_URL=$(cache_url)
+PARAAT_CACHE_URL=$cache
 PARAAT_CACHE_KEY_PREFIX=paraat-$DB
 PARAAT_WEB_TIMEOUT=60
 PARAAT_WEB_GRACEFUL_TIMEOUT=20

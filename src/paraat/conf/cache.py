@@ -28,7 +28,7 @@ def build_caches(url: str, *, key_prefix: str = "paraat", timeout: int = 300) ->
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": url,
             # A cache that is down must not take the site down: after a short wait the
-            # request goes on without it (see paraat.web.cache).
+            # request goes on without it (paraat.web.public_cache, paraat.api.throttling).
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     elif scheme == "locmem":

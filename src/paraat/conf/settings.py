@@ -6,6 +6,7 @@ default so that ``paraat`` runs on a laptop with an embedded SQLite database.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
 from pathlib import Path
 
@@ -137,7 +138,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = build_caches(
     env_str("PARAAT_CACHE_URL", ""),
     # several installations may share one Redis: each keeps to its own keys
-    key_prefix=env_str("PARAAT_CACHE_KEY_PREFIX", "paraat"),
+    # (by default a prefix derived from the secret key, which all processes of one
+    # installation share and no two installations should)
+    key_prefix=env_str("PARAAT_CACHE_KEY_PREFIX", "")
+    or "paraat-" + hashlib.sha256(SECRET_KEY.encode()).hexdigest()[:12],
 )
 # Seconds a rendered public page part (societal picture, published advice) is reused at most;
 # every change made through the site or by a task renews it at once (paraat.web.public_cache).
@@ -150,8 +154,9 @@ PARAAT_PUBLIC_CACHE_LOCAL = env_bool("PARAAT_PUBLIC_CACHE_LOCAL", False)
 # How many reverse proxies in front of paraat append to X-Forwarded-For (0: none, the client is
 # REMOTE_ADDR). The login throttle and the API rate limits both take the client's
 # address from this one setting (paraat.web.client_ip); a larger number than the real one lets
-# clients choose their own address, so set it to exactly the proxies you run.
-PARAAT_PROXY_COUNT = env_int("PARAAT_PROXY_COUNT", int(env_bool("PARAAT_BEHIND_PROXY", False)))
+# clients choose their own address, so set it to exactly the HTTP proxies you run that set it
+# (a TCP proxy speaking the PROXY protocol adds no header: leave 0 then).
+PARAAT_PROXY_COUNT = env_int("PARAAT_PROXY_COUNT", 0)
 
 # --- Accounts and security ------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -319,15 +324,17 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "paraat.api.throttling.AnonThrottle",
+        "paraat.api.throttling.UserThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("PARAAT_API_ANON_RATE", "120/minute"),
         "user": env_str("PARAAT_API_USER_RATE", "2000/minute"),
     },
     "EXCEPTION_HANDLER": "paraat.api.exceptions.exception_handler",
-    # The API rate limits count per client address behind the same proxies as the login throttle.
+    # The API rate limits count per client address behind the same proxies as the login throttle
+    # (paraat.api.throttling identifies clients by paraat.web.client_ip; NUM_PROXIES is the same
+    # number for anything else in DRF that reads the address).
     "NUM_PROXIES": PARAAT_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {

@@ -83,6 +83,8 @@ def job_fail(*, job: Job, error: str) -> Job:
         status=JobStatus.FAILED, error=error, finished_at=timezone.now()
     )
     job.refresh_from_db()
+    # a task may have stored part of its work before it failed (e.g. a refresh per table)
+    transaction.on_commit(public_cache_renew)
     return job
 
 

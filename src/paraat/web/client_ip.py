@@ -25,8 +25,18 @@ def client_ip(request: HttpRequest) -> str:
     hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
     if not hops:
         return remote
-    candidate = hops[-min(count, len(hops))]
+    candidate = _without_port(hops[-min(count, len(hops))])
     try:
         return str(ipaddress.ip_address(candidate))
     except ValueError:
         return remote
+
+
+def _without_port(hop: str) -> str:
+    """``203.0.113.7:4711`` → ``203.0.113.7``, ``[2001:db8::1]:443`` → ``2001:db8::1``; a bare
+    IPv6 address keeps its colons."""
+    if hop.startswith("["):
+        return hop[1:].split("]", 1)[0]
+    if hop.count(":") == 1:
+        return hop.split(":", 1)[0]
+    return hop

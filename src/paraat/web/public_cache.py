@@ -2,15 +2,16 @@
 crisis are read by many at once).
 
 Only what every visitor sees alike is kept: the part of the page that a view renders *as the
-anonymous public* (the societal picture for a visitor without an account, the published advice
-pages, which show everyone the public version). The rest of the page (the header with the
+anonymous public* (today, the societal picture for a visitor without an account; the published
+advice pages are cheap and not kept). The rest of the page (the header with the
 login state, the language switch and its CSRF token) is rendered per request as always.
 
 Freshness, without any app having to remember to say so:
 
 * every part is keyed by a **generation**; any change made through the site (a POST, PUT,
   PATCH or DELETE by a logged-in user that is not refused: :class:`PublicCacheMiddleware`) and
-  every finished background task (``paraat.jobs``) starts a new generation, so the next reader
+  every finished background task (``paraat.jobs``, also one that failed half-way) starts a new
+  generation, so the next reader
   gets a part rendered after the change — a confidentiality raised, an advice withdrawn or an
   import done is on the public pages at once;
 * changes made outside the site (a management command, the database itself) are reached by the
@@ -27,6 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import uuid
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
@@ -58,23 +60,23 @@ def _usable() -> bool:
     )
 
 
-def _generation() -> int:
+def _generation() -> str:
+    """The current generation: a random token, so that a counter lost to eviction or a restart
+    can never bring back a number whose parts are still kept."""
     value = cache.get(GENERATION_KEY)
     if value is None:
-        cache.add(GENERATION_KEY, 1, timeout=None)
-        value = cache.get(GENERATION_KEY, 1)
-    return int(value)
+        cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+        value = cache.get(GENERATION_KEY)
+    return str(value)
 
 
 def public_cache_renew() -> None:
     """Start a new generation: every part kept so far is no longer used."""
     try:
-        try:
-            cache.incr(GENERATION_KEY)
-        except ValueError:  # not there yet (or evicted): any new value differs from the old
-            cache.add(GENERATION_KEY, 2, timeout=None)
-    except Exception:  # a cache that is down keeps nothing to renew
-        log.warning("public cache: could not start a new generation", exc_info=True)
+        cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    except Exception:  # a cache that is down keeps nothing to renew -- unless it comes back
+        # with old parts, which the time limit bounds (PARAAT_PUBLIC_CACHE_SECONDS)
+        log.error("public cache: could not start a new generation", exc_info=True)
 
 
 def public_fragment(*, name: str, parts: Iterable[object], render: Callable[[], str]) -> SafeString:
