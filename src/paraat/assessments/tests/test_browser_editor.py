@@ -256,7 +256,9 @@ def test_evidence_picker_searches_the_library(chromium_browser, live_server, edi
     page.keyboard.type("jongeren")
     page.keyboard.press("Enter")  # searches, does not save
     result = dialog.get_by_label("scp-jongeren-2022 – Jongeren in coronatijd")
-    result.wait_for()
+    # the search is a round trip to the live server; on a loaded CI machine (two test
+    # processes and a browser on two cores) it once took longer than the default 10 s
+    result.wait_for(timeout=30_000)
     assert "geheime notitie" not in dialog.inner_text()
     assert dialog.evaluate("d => d.open") and not Judgement.objects.exists()
     result.focus()
