@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
+from paraat.jsonwalk import has_nul, json_string_path
+
 #: The deepest nesting of arrays and objects a request body may have. An assessment file is
 #: about six levels deep; this leaves ample room without letting anything recurse far.
 MAX_DEPTH = 64
@@ -31,36 +33,14 @@ def _has_surrogate(text: str) -> bool:
 
 def json_has_lone_surrogate(data: Any) -> bool:
     """Whether a string (value or key) in ``data`` holds a lone surrogate (iterative)."""
-    stack: list[Any] = [data]
-    while stack:
-        value = stack.pop()
-        if isinstance(value, str):
-            if _has_surrogate(value):
-                return True
-        elif isinstance(value, dict):
-            stack.extend(value.keys())
-            stack.extend(value.values())
-        elif isinstance(value, list):
-            stack.extend(value)
-    return False
+    return json_string_path(data, _has_surrogate) is not None
 
 
 def json_has_nul(data: Any) -> bool:
     """Whether a string (value or key) in ``data`` holds a NUL character (iterative). PostgreSQL
     stores NUL neither in text nor in ``jsonb``: a free-form JSON field must refuse it (a 400),
     or the write ends in a ``DataError`` (a 500). DRF's ``CharField`` already refuses it."""
-    stack: list[Any] = [data]
-    while stack:
-        value = stack.pop()
-        if isinstance(value, str):
-            if "\x00" in value:
-                return True
-        elif isinstance(value, dict):
-            stack.extend(value.keys())
-            stack.extend(value.values())
-        elif isinstance(value, list):
-            stack.extend(value)
-    return False
+    return json_string_path(data, has_nul) is not None
 
 
 def json_depth_exceeds(data: Any, limit: int = MAX_DEPTH) -> bool:

@@ -59,6 +59,7 @@ from paraat.evidence.models import (
     KnowledgeClass,
 )
 from paraat.indicators.models import Indicator
+from paraat.jsonwalk import has_nul, json_string_path
 from paraat.measures.models import Measure, Package, ScenarioLevel
 from paraat.taxonomies.models import Domain, PopulationGroup
 
@@ -1209,31 +1210,11 @@ def core_errors(exc: Exception) -> dict[str, list[str]]:
     return errors
 
 
-def _nul_path(document: Any) -> str | None:
-    """Where a string (a value or a key) in the document holds a NUL character, as a path like
-    ``options[2].title`` (None: nowhere). PostgreSQL stores NUL neither in text nor in ``jsonb``,
-    so such a file is refused by name instead of failing when it is stored."""
-    stack: list[tuple[Any, str]] = [(document, "")]
-    while stack:
-        value, path = stack.pop()
-        if isinstance(value, str):
-            if "\x00" in value:
-                return path or "document"
-        elif isinstance(value, dict):
-            for key, item in value.items():
-                child = f"{path}.{key}" if path else str(key)
-                if isinstance(key, str) and "\x00" in key:
-                    return (path or "document") + " (key)"
-                stack.append((item, child))
-        elif isinstance(value, list):
-            stack.extend((item, f"{path}[{i}]") for i, item in enumerate(value))
-    return None
-
-
 def _core_load(document: Any) -> Any:
     from paraat_core import assessment as core
 
-    where = _nul_path(document)
+    # PostgreSQL cannot store NUL: such a file is refused by path, not failed when stored
+    where = json_string_path(document, has_nul)
     if where is not None:
         raise ValidationError(
             {where: [_("Dit veld bevat een NUL-teken (\\u0000); dat kan niet worden opgeslagen.")]}
