@@ -447,6 +447,10 @@ KWARGS_BY_NAME: dict[str, dict[str, Any]] = {
     "network:circle": {"pk": "network_circle_pk"},
     "network:circle-edit": {"pk": "network_circle_pk"},
     "network:circle-confirm": {"pk": "network_circle_pk"},
+    # "…_create" under a panel takes the panel's pk, not the questionnaire's or session's that
+    # the prefixes below would give (they coincide only on a fresh database's sequences)
+    "panels:questionnaire_create": {"pk": "panel_pk"},
+    "panels:session_create": {"pk": "panel_pk"},
     "panels:panelist_withdraw": {"pk": "panel_pk", "panelist_pk": "panelist_pk"},
     "panels:panelist_delete": {"pk": "panel_pk", "panelist_pk": "panelist_pk"},
     "panels:question_delete": {"pk": "questionnaire_pk", "question_pk": "question_pk"},
